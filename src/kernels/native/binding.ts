@@ -13,8 +13,12 @@ import { dirname, join } from 'node:path';
 
 /** What the addon exports: kernels by name, plus a few facts about the build. */
 export interface NativeBinding {
-  /** Instruction set picked at load time: "avx512", "avx2" or "portable". */
+  /** Instruction set the kernels use now: "avx512", "avx2" or "portable". */
   isa(): string;
+  /** Best instruction set this CPU supports. */
+  bestIsa(): string;
+  /** Lowers (or restores) the instruction set, so tests reach every code path; false if unsupported. */
+  setIsa(name: 'portable' | 'avx2' | 'avx512'): boolean;
   /** Number of threads in the pool. */
   getThreads(): number;
   /** Resizes the thread pool (1 or more). */

@@ -1,0 +1,5 @@
+#include "cpu.h"
+
+namespace sk {
+int probe_avx2() { return 2; }
+}  // namespace sk
