@@ -13,6 +13,7 @@ import { channelMomentsRef, batchNormForwardRef, batchNormBackwardRef } from './
 import { embeddingForwardRef, embeddingBackwardRef } from './ref/embedding.js';
 import { im2colRef, col2imRef } from './ref/im2col.js';
 import { maxPool2dForwardRef, maxPool2dBackwardRef, avgPool2dForwardRef, avgPool2dBackwardRef } from './ref/pool2d.js';
+import { nmMaskRef } from './ref/nm-mask.js';
 
 export const gemm = defineKernel('gemm', gemmRef);
 export const binary = defineKernel('binary', binaryRef);
@@ -34,6 +35,7 @@ export const maxPool2dForward = defineKernel('maxPool2dForward', maxPool2dForwar
 export const maxPool2dBackward = defineKernel('maxPool2dBackward', maxPool2dBackwardRef);
 export const avgPool2dForward = defineKernel('avgPool2dForward', avgPool2dForwardRef);
 export const avgPool2dBackward = defineKernel('avgPool2dBackward', avgPool2dBackwardRef);
+export const nmMask = defineKernel('nmMask', nmMaskRef);
 
 export { BinaryOp } from './ref/binary.js';
 export type { BinaryOpCode } from './ref/binary.js';
