@@ -6,3 +6,4 @@ export { Rng } from './util/rng.js';
 export * from './util/errors.js';
 export { getBackend, setBackend, withBackend, nativeAvailable } from './kernels/index.js';
 export type { BackendName } from './kernels/index.js';
+export * from './io/index.js';
