@@ -12,6 +12,7 @@
  */
 import { BackendError } from '../util/errors.js';
 import { envBackend, envRequireNative } from '../util/env.js';
+import { addFlops } from '../util/flop-counter.js';
 import { loadNative, nativeLoadError, rebuildHint } from './native/binding.js';
 
 export type BackendName = 'reference' | 'native';
@@ -77,8 +78,8 @@ export function withBackend<T>(name: BackendName, fn: () => T): T {
   }
 }
 
-/** Defines a kernel by its reference; the native twin is found by name. */
-export function defineKernel<F extends KernelFn>(name: string, reference: F): Kernel<F> {
+/** Defines a kernel by its reference; the native twin is found by name. `flops` gives a call's cost for the FLOP counter. */
+export function defineKernel<F extends KernelFn>(name: string, reference: F, flops?: (...args: Parameters<F>) => number): Kernel<F> {
   let nativeFn: F | null | undefined;
   const getNative = (): F | null => {
     if (nativeFn === undefined) {
@@ -90,6 +91,7 @@ export function defineKernel<F extends KernelFn>(name: string, reference: F): Ke
   };
   const dispatch = ((...args: never[]) => {
     const impl = resolveBackend() === 'native' ? (getNative() ?? reference) : reference;
+    if (flops !== undefined) addFlops(flops(...(args as Parameters<F>)));
     return impl(...args);
   }) as F;
   return Object.defineProperties(dispatch, {

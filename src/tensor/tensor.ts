@@ -12,6 +12,7 @@
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { checkShape, sizeOf } from '../util/shape.js';
 import { noGrad } from './grad-mode.js';
+import { inBackwardPhase } from '../util/flop-counter.js';
 
 /** One tape entry: the inputs an op read and the rule that maps the output's gradient to theirs. */
 export interface GradFn {
@@ -118,7 +119,7 @@ function runBackward(root: Tensor, seed?: Tensor): void {
   // may be shared (an op can hand the same tensor to two inputs).
   const owned = new Set<Tensor>();
   grads.set(root, seed ?? new Tensor(new Float32Array(1).fill(1), root.shape));
-  noGrad(() => {
+  noGrad(() => inBackwardPhase(() => {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       const g = grads.get(t);
@@ -149,7 +150,7 @@ function runBackward(root: Tensor, seed?: Tensor): void {
         }
       });
     }
-  });
+  }));
 }
 
 function addInto(a: Tensor, b: Tensor): void {
