@@ -15,7 +15,8 @@ import { im2colRef, col2imRef } from './ref/im2col.js';
 import { maxPool2dForwardRef, maxPool2dBackwardRef, avgPool2dForwardRef, avgPool2dBackwardRef } from './ref/pool2d.js';
 import { nmMaskRef } from './ref/nm-mask.js';
 
-export const gemm = defineKernel('gemm', gemmRef);
+// batch · 2MNK multiply-adds; args: batch, transA, transB, m, n, k, ...
+export const gemm = defineKernel('gemm', gemmRef, (batch, _ta, _tb, m, n, k) => 2 * batch * m * n * k);
 export const binary = defineKernel('binary', binaryRef);
 export const sumTo = defineKernel('sumTo', sumToRef);
 export const softmaxRows = defineKernel('softmaxRows', softmaxRowsRef);
