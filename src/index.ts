@@ -7,3 +7,4 @@ export * from './util/errors.js';
 export { getBackend, setBackend, withBackend, nativeAvailable } from './kernels/index.js';
 export type { BackendName } from './kernels/index.js';
 export * from './io/index.js';
+export * from './data/index.js';

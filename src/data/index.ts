@@ -1,0 +1,8 @@
+export { readIdx, decodeIdx, encodeIdx } from './idx.js';
+export type { IdxArray, IdxData, IdxDtype } from './idx.js';
+export { imageDataset, pixel, classCounts } from './image-dataset.js';
+export type { ImageDataset } from './image-dataset.js';
+export {
+  loadFashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_EMBEDDED_DIR, FASHION_MNIST_FILES, FASHION_MNIST_NORMALIZE, FASHION_MNIST_SYSTEM_DIR,
+} from './fashion-mnist.js';
+export type { FashionMnist, FashionMnistOptions } from './fashion-mnist.js';
