@@ -1,0 +1,188 @@
+// The instruction-set-specific half of the GEMM (see gemm.h): packing, the
+// macro-kernel around a micro-kernel, and the skinny path. gemm.cc,
+// gemm.avx2.cc and gemm.avx512.cc each include this file with their own
+// micro-kernel and compile it with their own flags. Everything here has
+// internal linkage and uses no std:: templates, so no copy built for one
+// instruction set can be linked into another's caller.
+//
+// A micro-kernel UK provides MR, NR and
+//   UK::run(kc, ap, bp, c, ldc, alpha, beta): C[0:MR, 0:NR] = alpha·Σ_p ap[p]⊗bp[p] + beta·C
+// over packed panels ap (kc×MR) and bp (kc×NR, 64-byte aligned); beta = 0 never reads C.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "gemm.h"
+
+namespace sk {
+namespace {
+
+inline int64_t min64(int64_t x, int64_t y) { return x < y ? x : y; }
+
+// C = alpha·acc + beta·C for one element, beta = 0 ignoring C.
+inline float blend(float acc, float alpha, float beta, float c) { return beta == 0.0f ? alpha * acc : alpha * acc + beta * c; }
+
+template <int MR>
+void pack_a_impl(bool trans, const float* a, int64_t lda, int64_t mc, int64_t kc, float* dst) {
+  for (int64_t i0 = 0; i0 < mc; i0 += MR, dst += kc * MR) {
+    const int64_t rows = min64(MR, mc - i0);
+    if (trans) {
+      // op(A)[i][p] = a[p·lda + i]: each step copies a contiguous run.
+      for (int64_t p = 0; p < kc; p++) {
+        const float* src = a + p * lda + i0;
+        float* d = dst + p * MR;
+        if (rows == MR) {
+          for (int r = 0; r < MR; r++) d[r] = src[r];
+        } else {
+          for (int64_t r = 0; r < rows; r++) d[r] = src[r];
+          for (int64_t r = rows; r < MR; r++) d[r] = 0.0f;
+        }
+      }
+    } else if (rows == MR) {
+      const float* src = a + i0 * lda;
+      for (int64_t p = 0; p < kc; p++) {
+        float* d = dst + p * MR;
+        for (int r = 0; r < MR; r++) d[r] = src[r * lda + p];
+      }
+    } else {
+      for (int64_t p = 0; p < kc; p++) {
+        float* d = dst + p * MR;
+        for (int64_t r = 0; r < rows; r++) d[r] = a[(i0 + r) * lda + p];
+        for (int64_t r = rows; r < MR; r++) d[r] = 0.0f;
+      }
+    }
+  }
+}
+
+template <int NR>
+void pack_b_impl(bool trans, const float* b, int64_t ldb, int64_t kc, int64_t nc, float* dst) {
+  for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += kc * NR) {
+    const int64_t cols = min64(NR, nc - j0);
+    if (!trans) {
+      for (int64_t p = 0; p < kc; p++) {
+        const float* src = b + p * ldb + j0;
+        float* d = dst + p * NR;
+        if (cols == NR) {
+          for (int j = 0; j < NR; j++) d[j] = src[j];
+        } else {
+          for (int64_t j = 0; j < cols; j++) d[j] = src[j];
+          for (int64_t j = cols; j < NR; j++) d[j] = 0.0f;
+        }
+      }
+    } else {
+      // op(B)[p][j] = b[j·ldb + p]: read rows of the stored [N, K] matrix in
+      // short runs so that the strided writes stay in a few cache lines.
+      constexpr int64_t kRun = 16;
+      for (int64_t p0 = 0; p0 < kc; p0 += kRun) {
+        const int64_t plen = min64(kRun, kc - p0);
+        for (int64_t j = 0; j < cols; j++) {
+          const float* src = b + (j0 + j) * ldb + p0;
+          float* d = dst + p0 * NR + j;
+          for (int64_t p = 0; p < plen; p++) d[p * NR] = src[p];
+        }
+        for (int64_t p = 0; p < plen; p++) {
+          for (int64_t j = cols; j < NR; j++) dst[(p0 + p) * NR + j] = 0.0f;
+        }
+      }
+    }
+  }
+}
+
+template <class UK>
+void macro_impl(int64_t mc, int64_t nc, int64_t kc, const float* ap, const float* bp, float* c, int64_t ldc, float alpha,
+                float beta) {
+  constexpr int MR = UK::MR;
+  constexpr int NR = UK::NR;
+  alignas(64) float tile[MR * NR];
+  for (int64_t jr = 0; jr < nc; jr += NR) {
+    const int64_t cols = min64(NR, nc - jr);
+    const float* b = bp + jr * kc;
+    for (int64_t ir = 0; ir < mc; ir += MR) {
+      const int64_t rows = min64(MR, mc - ir);
+      const float* a = ap + ir * kc;
+      float* cc = c + ir * ldc + jr;
+      if (rows == MR && cols == NR) {
+        UK::run(kc, a, b, cc, ldc, alpha, beta);
+      } else {
+        // Edge tile: compute the whole padded tile aside, then write the part inside C.
+        UK::run(kc, a, b, tile, NR, 1.0f, 0.0f);
+        for (int64_t i = 0; i < rows; i++) {
+          for (int64_t j = 0; j < cols; j++) cc[i * ldc + j] = blend(tile[i * NR + j], alpha, beta, cc[i * ldc + j]);
+        }
+      }
+    }
+  }
+}
+
+// Skinny path, C rows fixed at M: dot products when B is stored [N, K]
+// (16 partial sums per dot), row updates when B is stored [K, N].
+template <int M>
+void skinny_rows(bool trans_b, int64_t nc, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
+                 int64_t ldb, float beta, float* c, int64_t ldc) {
+  if (trans_b) {
+    constexpr int L = 16;
+    for (int64_t j = 0; j < nc; j++) {
+      const float* bj = b + j * ldb;
+      float acc[M][L];
+      for (int i = 0; i < M; i++) {
+        for (int l = 0; l < L; l++) acc[i][l] = 0.0f;
+      }
+      int64_t p = 0;
+      for (; p + L <= k; p += L) {
+        for (int i = 0; i < M; i++) {
+          const float* ai = a + i * lda + p;
+          for (int l = 0; l < L; l++) acc[i][l] += ai[l] * bj[p + l];
+        }
+      }
+      for (int i = 0; i < M; i++) {
+        float s = 0.0f;
+        for (int l = 0; l < L; l++) s += acc[i][l];
+        for (int64_t q = p; q < k; q++) s += a[i * lda + q] * bj[q];
+        c[i * ldc + j] = blend(s, alpha, beta, c[i * ldc + j]);
+      }
+    }
+  } else {
+    constexpr int64_t W = 512;
+    alignas(64) float acc[M][W];
+    for (int64_t j0 = 0; j0 < nc; j0 += W) {
+      const int64_t w = min64(W, nc - j0);
+      for (int i = 0; i < M; i++) {
+        for (int64_t j = 0; j < w; j++) acc[i][j] = 0.0f;
+      }
+      for (int64_t p = 0; p < k; p++) {
+        const float* bp = b + p * ldb + j0;
+        for (int i = 0; i < M; i++) {
+          const float ai = a[i * lda + p];
+          float* row = acc[i];
+          for (int64_t j = 0; j < w; j++) row[j] += ai * bp[j];
+        }
+      }
+      for (int i = 0; i < M; i++) {
+        float* cr = c + i * ldc + j0;
+        for (int64_t j = 0; j < w; j++) cr[j] = blend(acc[i][j], alpha, beta, cr[j]);
+      }
+    }
+  }
+}
+
+void skinny_impl(bool trans_b, int64_t m, int64_t nc, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
+                 int64_t ldb, float beta, float* c, int64_t ldc) {
+  static_assert(kGemmSkinnyRows == 4, "skinny_impl handles 1 to 4 rows");
+  switch (m) {
+    case 1: skinny_rows<1>(trans_b, nc, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+    case 2: skinny_rows<2>(trans_b, nc, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+    case 3: skinny_rows<3>(trans_b, nc, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+    default: skinny_rows<4>(trans_b, nc, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+  }
+}
+
+// The GemmIsa of a micro-kernel with its cache blocks.
+template <class UK>
+GemmIsa make_gemm_isa(int64_t mc, int64_t kc, int64_t nc) {
+  static_assert(UK::MR > 0 && UK::NR > 0, "micro-tile sizes");
+  return GemmIsa{UK::MR, UK::NR, mc, kc, nc, pack_a_impl<UK::MR>, pack_b_impl<UK::NR>, macro_impl<UK>, skinny_impl};
+}
+
+}  // namespace
+}  // namespace sk
