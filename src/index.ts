@@ -7,4 +7,7 @@ export * from './util/errors.js';
 export { getBackend, setBackend, withBackend, nativeAvailable } from './kernels/index.js';
 export type { BackendName } from './kernels/index.js';
 export * from './io/index.js';
+// Layers and Module (flat: Linear, Module, …; initialisers as the `init` namespace), then optimizers and schedules.
+export * from './nn/index.js';
+export * from './optim/index.js';
 export * from './data/index.js';
