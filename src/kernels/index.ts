@@ -14,6 +14,12 @@ import { embeddingForwardRef, embeddingBackwardRef } from './ref/embedding.js';
 import { im2colRef, col2imRef } from './ref/im2col.js';
 import { maxPool2dForwardRef, maxPool2dBackwardRef, avgPool2dForwardRef, avgPool2dBackwardRef } from './ref/pool2d.js';
 import { nmMaskRef } from './ref/nm-mask.js';
+import { unaryRef, unaryBackwardRef } from './ref/unary.js';
+import { scalarOpRef, scalarOpBackwardRef } from './ref/scalar-op.js';
+import { reduceMaxRef, reduceMaxBackwardRef } from './ref/reduce-max.js';
+import { permuteRef } from './ref/permute.js';
+import { axisCopyRef } from './ref/axis-copy.js';
+import { whereRef } from './ref/where.js';
 
 // batch · 2MNK multiply-adds; args: batch, transA, transB, m, n, k, ...
 export const gemm = defineKernel('gemm', gemmRef, (batch, _ta, _tb, m, n, k) => 2 * batch * m * n * k);
@@ -37,8 +43,21 @@ export const maxPool2dBackward = defineKernel('maxPool2dBackward', maxPool2dBack
 export const avgPool2dForward = defineKernel('avgPool2dForward', avgPool2dForwardRef);
 export const avgPool2dBackward = defineKernel('avgPool2dBackward', avgPool2dBackwardRef);
 export const nmMask = defineKernel('nmMask', nmMaskRef);
+export const unary = defineKernel('unary', unaryRef);
+export const unaryBackward = defineKernel('unaryBackward', unaryBackwardRef);
+export const scalarOp = defineKernel('scalarOp', scalarOpRef);
+export const scalarOpBackward = defineKernel('scalarOpBackward', scalarOpBackwardRef);
+export const reduceMax = defineKernel('reduceMax', reduceMaxRef);
+export const reduceMaxBackward = defineKernel('reduceMaxBackward', reduceMaxBackwardRef);
+export const permute = defineKernel('permute', permuteRef);
+export const axisCopy = defineKernel('axisCopy', axisCopyRef);
+export const where = defineKernel('where', whereRef);
 
 export { BinaryOp } from './ref/binary.js';
 export type { BinaryOpCode } from './ref/binary.js';
+export { UnaryOp } from './ref/unary.js';
+export type { UnaryOpCode } from './ref/unary.js';
+export { ScalarOp } from './ref/scalar-op.js';
+export type { ScalarOpCode } from './ref/scalar-op.js';
 export { getBackend, setBackend, withBackend, nativeAvailable } from './registry.js';
 export type { BackendName, Kernel } from './registry.js';
