@@ -10,4 +10,5 @@ export * from './io/index.js';
 // Layers and Module (flat: Linear, Module, …; initialisers as the `init` namespace), then optimizers and schedules.
 export * from './nn/index.js';
 export * from './optim/index.js';
+export * from './sparse/index.js';
 export * from './data/index.js';
