@@ -1,6 +1,6 @@
-// Checks shared by the bindings of strided kernels (binary, sumTo, ...):
-// shapes and strides arrive as Int32Arrays and must be non-negative, of
-// matching rank, and reach no element outside the buffers they index.
+// Checks shared by the kernel bindings: shapes and strides arrive as
+// Int32Arrays and must be non-negative, of matching rank, and reach no
+// element outside the buffers they index; row kernels check rows·cols.
 #pragma once
 
 #include <napi.h>
@@ -56,6 +56,14 @@ inline std::vector<int64_t> checked_strides(const Napi::Env& env, const char* ke
     out[d] = s.data[d];
   }
   return out;
+}
+
+// rows·cols for row kernels, refusing products too large to index.
+inline int64_t elements(const Napi::Env& env, const char* kernel, int64_t rows, int64_t cols) {
+  if (cols > 0 && rows > (int64_t{1} << 46) / cols) {
+    range_error(env, kernel, std::to_string(rows) + " rows of " + std::to_string(cols) + " are too many elements");
+  }
+  return rows * cols;
 }
 
 // Elements a strided walk over a non-empty `shape` reaches: 1 + the largest offset.

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "row-reduce.h"
 #include "sum-to.h"
 
 namespace sk {
@@ -12,21 +13,6 @@ namespace {
 // Columns summed per pass over the rows, so the float64 accumulators of a
 // column reduction stay in L1 (16 KiB).
 constexpr int64_t kColumnBlock = 2048;
-
-// Σ x[0..n) in float64. Sixteen independent partial sums break the add
-// latency chain; the fixed order makes every ISA give the same answer.
-inline double sum_row(const float* x, int64_t n) {
-  double s[16] = {0};
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    for (int l = 0; l < 16; l++) s[l] += static_cast<double>(x[i + l]);
-  }
-  for (int l = 0; i < n; i++, l++) s[l] += static_cast<double>(x[i]);
-  for (int w = 8; w >= 1; w /= 2) {
-    for (int l = 0; l < w; l++) s[l] += s[l + w];
-  }
-  return s[0];
-}
 
 inline void add_row(const float* x, double* acc, int64_t os, int64_t n) {
   if (os == 1) {
