@@ -21,11 +21,12 @@
  * const plan = parseSparsityPlan({ n: 1, m: 8, flow: 'mdgf', decay: 'exp', locations: ['ff', 'q', 'k', 'v'] });
  */
 import { z } from 'zod';
+import type { ParamRole } from '../../nn/parameter.js';
 import { ConfigError } from '../../util/errors.js';
 import { FLOW_KINDS } from '../flow/flow-kind.js';
 
 /** Parameter roles a plan can select; head and embed stay dense unless listed. */
-export const SPARSITY_LOCATIONS = ['ff', 'q', 'k', 'v', 'proj', 'conv', 'embed', 'head'] as const;
+export const SPARSITY_LOCATIONS = ['ff', 'q', 'k', 'v', 'proj', 'conv', 'embed', 'head'] as const satisfies readonly ParamRole[];
 
 export type SparsityLocation = (typeof SPARSITY_LOCATIONS)[number];
 

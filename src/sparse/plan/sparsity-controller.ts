@@ -33,6 +33,13 @@ export interface SparsityHooks {
   readonly reinstallHardMask: () => void;
 }
 
+/**
+ * Made by applySparsity; drives every selected weight's masks and schedule.
+ *
+ * @example
+ * const ctl = applySparsity(model, { n: 2, m: 4 }, { totalSteps: 1000, totalEpochs: 10 });
+ * ctl.step(0); // then forward, backward, optimizer step; repeat with the next step
+ */
 export class SparsityController {
   readonly plan: SparsityPlan;
   readonly span: TrainingSpan;
