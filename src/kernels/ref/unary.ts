@@ -11,8 +11,8 @@
  * tanh. Each value is computed in float64 and rounded once to float32.
  * Outside a function's domain the result is NaN (log and sqrt of negatives),
  * as in IEEE arithmetic; abs and relu take derivative 0 at 0, as PyTorch does.
- * Deliberately plain: no vectorisation, no threads, no in-place aliasing
- * guarantees beyond out === x being allowed for `unary`.
+ * out may alias an input: element i reads only index i. Deliberately plain:
+ * no vectorisation, no threads, no polynomial approximations.
  */
 import { erfc } from './erf.js';
 
