@@ -1,14 +1,30 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   BatchNorm2d,
   Conv2d,
+  Dropout,
   Embedding,
+  GELU,
+  Identity,
   LayerNorm,
   Linear,
+  MLP,
+  MultiHeadAttention,
+  ReLU,
   Rng,
   Sequential,
+  SiLU,
+  Sigmoid,
+  Tanh,
+  activation,
+  add,
+  crossEntropy,
   init,
+  Module,
+  ones,
+  reshape,
   sum,
   tensor,
   zeros,
@@ -204,4 +220,127 @@ test('init: truncated normal stays within its cut-offs with the truncated distri
   assert.throws(() => init.truncNormal(zeros([2]), rng, { a: 10, b: 11 }), /truncNormal: \[10, 11\] holds only .* move the cut-offs/);
   assert.deepEqual(init.ones(zeros([2])).toArray(), [1, 1]);
   assert.deepEqual(init.constant(zeros([2]), 0.5).toArray(), [0.5, 0.5]);
+});
+
+test('activation modules by hand, and the factory by name', () => {
+  const x = tensor([-1, 0, 1]);
+  assert.deepEqual(new ReLU().forward(x).toArray(), [0, 0, 1]);
+  assertClose(new Sigmoid().forward(x).toArray(), [1 / (1 + Math.E), 0.5, 1 / (1 + 1 / Math.E)], 1e-6);
+  assertClose(new Tanh().forward(x).toArray(), [-Math.tanh(1), 0, Math.tanh(1)], 1e-6);
+  assertClose(new SiLU().forward(x).toArray(), [-1 / (1 + Math.E), 0, 1 / (1 + 1 / Math.E)], 1e-6);
+  // Φ(1) = 0.841344746…; the tanh form gives 0.841191990…
+  assertClose(new GELU().forward(x).toArray(), [-(1 - 0.841344746), 0, 0.841344746], 1e-6);
+  assertClose(activation('geluTanh').forward(tensor([1])).toArray(), [0.84119199], 1e-6);
+  assert.equal(new Identity().forward(x), x);
+  assert.throws(() => activation('swish' as never), /activation: unknown name 'swish'/);
+});
+
+test('Dropout: seeded masks scaled by 1/(1 − p) in training, the identity in eval', () => {
+  const x = ones([20000]);
+  const drop = new Dropout(0.25, new Rng(9));
+  const y = drop.forward(x);
+  const zeroed = y.toArray().filter((v) => v === 0).length / x.size;
+  assert.ok(Math.abs(zeroed - 0.25) < 0.01, `dropped ${zeroed}`);
+  assert.ok(y.toArray().every((v) => v === 0 || Math.abs(v - 4 / 3) < 1e-6));
+  assert.deepEqual(new Dropout(0.25, new Rng(9)).forward(x).toArray(), y.toArray());
+  assert.equal(drop.eval().forward(x), x);
+  assert.throws(() => new Dropout(1.5, new Rng(0)), /Dropout: p 1\.5 must be a probability in \[0, 1\]/);
+});
+
+test('MLP: fc1, activation, fc2 with role ff, forward by hand', () => {
+  const mlp = new MLP(2, 3, { rng: new Rng(10), activation: 'relu', outFeatures: 1 });
+  assert.deepEqual(mlp.namedParameters().map(([n, p]) => [n, p.shape, p.role]), [
+    ['fc1.weight', [3, 2], 'ff'], ['fc1.bias', [3], 'bias'], ['fc2.weight', [1, 3], 'ff'], ['fc2.bias', [1], 'bias'],
+  ]);
+  set(mlp.fc1.weight, [1, -1, 2, 0, 0, 1]);
+  set(mlp.fc1.bias!, [0, -1, 0]);
+  set(mlp.fc2.weight, [1, 1, 1]);
+  set(mlp.fc2.bias!, [0.5]);
+  // x = [1, 3]: fc1 -> [-2, 1, 3] -> relu [0, 1, 3] -> 4 + 0.5
+  assert.deepEqual(mlp.forward(tensor([[1, 3]])).toArray(), [4.5]);
+  assert.deepEqual(new MLP(4, 8, { rng: new Rng(0) }).fc2.weight.shape, [4, 8]);
+});
+
+function identityAttention(heads: number, causal: boolean): MultiHeadAttention {
+  const attn = new MultiHeadAttention(2, heads, { rng: new Rng(11), causal });
+  for (const fc of [attn.q, attn.k, attn.v, attn.proj]) {
+    set(fc.weight, [1, 0, 0, 1]);
+    set(fc.bias!, [0, 0]);
+  }
+  return attn;
+}
+
+test('MultiHeadAttention: separate q, k, v, proj weights; forward by hand with one and two heads, causal and masked', () => {
+  const attn = new MultiHeadAttention(4, 2, { rng: new Rng(12) });
+  assert.deepEqual(attn.namedParameters().filter(([n]) => n.endsWith('weight')).map(([n, p]) => [n, p.shape, p.role]), [
+    ['q.weight', [4, 4], 'q'], ['k.weight', [4, 4], 'k'], ['v.weight', [4, 4], 'v'], ['proj.weight', [4, 4], 'proj'],
+  ]);
+  const x = tensor([[[1, 0], [0, 1]]]); // [B=1, T=2, C=2]
+  const e = Math.E;
+  const p = e / (e + 1);
+  // one head, D = 2, scale 1/√2: scores [[s, 0], [0, s]], s = 1/√2
+  const p1 = 1 / (1 + Math.exp(-Math.SQRT1_2));
+  assertClose(identityAttention(1, false).forward(x).toArray(), [p1, 1 - p1, 1 - p1, p1], 1e-6);
+  // two heads, D = 1, scale 1: head 0 sees q = k = v = [1, 0], head 1 sees [0, 1]
+  assertClose(identityAttention(2, false).forward(x).toArray(), [p, 0.5, 0.5, p], 1e-6);
+  // causal: token 0 sees only itself
+  assertClose(identityAttention(2, true).forward(x).toArray(), [1, 0, 0.5, p], 1e-6);
+  // an additive mask blocking key 1: both queries read token 0's values [1, 0]
+  const mask = tensor([0, -Infinity, 0, -Infinity], [1, 1, 2, 2]);
+  assertClose(identityAttention(2, false).forward(x, { mask }).toArray(), [1, 0, 1, 0], 1e-6);
+  assert.throws(() => attn.forward(zeros([2, 3])), /MultiHeadAttention: input must be \[B, T, 4\], got \[2, 3\]/);
+  assert.throws(() => new MultiHeadAttention(6, 4, { rng: new Rng(0) }), /numHeads 4 must be a positive integer dividing embedDim 6/);
+  const rng = new Rng(13);
+  const causal = new MultiHeadAttention(4, 2, { rng, causal: true });
+  gradCheck((t) => causal.forward(t!), [randomTensor([2, 3, 4], rng)]);
+  assert.ok(causal.parameters().every((q) => q.grad !== null && q.grad.toArray().some((v) => v !== 0)));
+});
+
+interface Values {
+  shape: number[];
+  data: number[];
+}
+
+interface BlockFixture {
+  heads: number;
+  inputs: { x: Values; targets: number[] };
+  params: Record<string, Values>;
+  logits: Values;
+  loss: number;
+  grads: Record<string, Values>;
+}
+
+/** The pre-norm block of scripts/make-golden.py, built from our layers under the fixture's parameter names. */
+class PreNormBlock extends Module {
+  readonly ln1 = this.registerModule('ln1', new LayerNorm(8));
+  readonly attn: MultiHeadAttention;
+  readonly ln2 = this.registerModule('ln2', new LayerNorm(8));
+  readonly mlp: MLP;
+  readonly head: Linear;
+
+  constructor(heads: number, rng: Rng) {
+    super();
+    this.attn = this.registerModule('attn', new MultiHeadAttention(8, heads, { rng, causal: true }));
+    this.mlp = this.registerModule('mlp', new MLP(8, 32, { rng }));
+    this.head = this.registerModule('head', new Linear(8, 11, { rng, role: 'head' }));
+  }
+
+  forward(x: Tensor): Tensor {
+    const x1 = add(x, this.attn.forward(this.ln1.forward(x)));
+    return this.head.forward(add(x1, this.mlp.forward(this.ln2.forward(x1))));
+  }
+}
+
+test('a pre-norm transformer block of our layers matches the PyTorch fixture: logits, loss and every gradient', () => {
+  const fx = JSON.parse(readFileSync(new URL('../golden/transformer-block.json', import.meta.url), 'utf8')) as BlockFixture;
+  const block = new PreNormBlock(fx.heads, new Rng(14));
+  block.loadStateDict(Object.fromEntries(Object.entries(fx.params).map(([k, v]) => [k, tensor(v.data, v.shape)])));
+  const x = tensor(fx.inputs.x.data, fx.inputs.x.shape).requireGrad();
+  const logits = block.forward(x);
+  assertClose(logits.toArray(), fx.logits.data, 1e-4, 1e-4, 'logits');
+  const loss = crossEntropy(reshape(logits, [-1, 11]), Int32Array.from(fx.inputs.targets));
+  assertClose([loss.item()], [fx.loss], 1e-5, 1e-6, 'loss');
+  loss.backward();
+  for (const [name, p] of block.namedParameters()) assertClose(p.grad!.toArray(), fx.grads[name]!.data, 1e-3, 1e-5, `grad ${name}`);
+  assertClose(x.grad!.toArray(), fx.grads['x']!.data, 1e-3, 1e-5, 'grad x');
 });

@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   Adafactor,
   AdamW,
   ArgumentError,
   LayerNorm,
   Linear,
+  MLP,
   Module,
   Rng,
   SGD,
@@ -371,4 +373,28 @@ test('learning-rate schedules at chosen steps', () => {
   assert.throws(() => lrSchedule({ kind: 'step', lr: 1, stepSize: 0 }), /lrSchedule \(step\): stepSize 0 must be an integer ≥ 1/);
   assert.throws(() => constant(-1), /step -1 must be an integer ≥ 0/);
   assert.throws(() => lrSchedule({ kind: 'poly' } as never), /unknown kind 'poly'/);
+});
+
+test('an MLP of our layers trained by SGD follows the PyTorch fixture\'s loss curve', () => {
+  type Values = { shape: number[]; data: number[] };
+  const fx = JSON.parse(readFileSync(new URL('../golden/mlp.json', import.meta.url), 'utf8')) as {
+    inputs: { x: Values; targets: number[] };
+    params: Record<string, Values>;
+    loss: number;
+    sgd: { lr: number; losses: number[] };
+  };
+  const mlp = new MLP(12, 16, { rng: new Rng(8), outFeatures: 5, activation: 'relu' });
+  mlp.loadStateDict(new Map(Object.entries(fx.params).map(([k, v]) => [k, tensor(v.data, v.shape)])));
+  const x = tensor(fx.inputs.x.data, fx.inputs.x.shape);
+  const targets = Int32Array.from(fx.inputs.targets);
+  const opt = new SGD(mlp, { lr: fx.sgd.lr });
+  const losses: number[] = [];
+  for (let s = 0; s <= fx.sgd.losses.length; s++) {
+    opt.zeroGrad();
+    const loss = crossEntropy(mlp.forward(x), targets);
+    losses.push(loss.item());
+    loss.backward();
+    opt.step();
+  }
+  assertClose(losses, [fx.loss, ...fx.sgd.losses], 1e-5, 1e-6, 'losses');
 });
