@@ -12,14 +12,25 @@ import { ArgumentError } from '../util/errors.js';
 import { Module } from './module.js';
 import type { UnaryModule } from './sequential.js';
 
-/** max(x, 0). */
+/**
+ * max(x, 0).
+ *
+ * @example
+ * new ReLU().forward(tensor([-1, 2])).toArray(); // [0, 2]
+ */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return relu(x);
   }
 }
 
-/** Gaussian error linear unit (Hendrycks & Gimpel 2016, arXiv:1606.08415); exact by default, or the tanh approximation of GPT-2. */
+/**
+ * Gaussian error linear unit (Hendrycks & Gimpel 2016, arXiv:1606.08415);
+ * exact by default, or the tanh approximation of GPT-2.
+ *
+ * @example
+ * new GELU('tanh').forward(x);
+ */
 export class GELU extends Module {
   readonly approximate: 'none' | 'tanh';
 
@@ -33,26 +44,48 @@ export class GELU extends Module {
   }
 }
 
-/** x·sigmoid(x) (Elfwing et al. 2018, arXiv:1702.03118). */
+/**
+ * x·sigmoid(x) (Elfwing et al. 2018, arXiv:1702.03118).
+ *
+ * @example
+ * new SiLU().forward(x);
+ */
 export class SiLU extends Module {
   forward(x: Tensor): Tensor {
     return silu(x);
   }
 }
 
+/**
+ * 1/(1 + e^−x).
+ *
+ * @example
+ * new Sigmoid().forward(tensor([0])).toArray(); // [0.5]
+ */
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
 }
 
+/**
+ * tanh(x).
+ *
+ * @example
+ * new Tanh().forward(x);
+ */
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
     return tanh(x);
   }
 }
 
-/** Returns its input unchanged (a placeholder where a config turns a layer off). */
+/**
+ * Returns its input unchanged (a placeholder where a config turns a layer off).
+ *
+ * @example
+ * const norm = cfg.norm ? new LayerNorm(c) : new Identity();
+ */
 export class Identity extends Module {
   forward(x: Tensor): Tensor {
     return x;

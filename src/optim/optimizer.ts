@@ -21,7 +21,12 @@ export type ParamSource = NamedParameters | Iterable<readonly [string, Tensor]>;
 /** Which parameters weight decay applies to; the others are left undecayed. */
 export type DecayFilter = (name: string, param: Tensor) => boolean;
 
-/** Decay weight matrices and kernels only, not biases, norm scales or other vectors (as nanoGPT). */
+/**
+ * Decay weight matrices and kernels only, not biases, norm scales or other vectors (as nanoGPT).
+ *
+ * @example
+ * new AdamW(model, { weightDecay: 0.1, decayFilter: decayMatricesOnly });
+ */
 export const decayMatricesOnly: DecayFilter = (_name, p) => p.ndim >= 2;
 
 /** An optimizer's saved state: `<parameter name>.<slot>` to tensor, ready for safetensors. */
@@ -38,6 +43,12 @@ export interface OptimizerLoadOptions {
 /**
  * Shared machinery of SGD, AdamW and Adafactor. A subclass names the state
  * slots a parameter needs and updates one parameter from its gradient.
+ *
+ * @example
+ * const opt = new AdamW(model, { lr: 1e-3 });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ * saveSafetensors('optim.safetensors', opt.stateDict());     // checkpoint
+ * opt.loadStateDict(loadSafetensors('optim.safetensors').tensors); // resume
  */
 export abstract class Optimizer {
   /** Learning rate used by the next step(); a schedule sets it before each step. */
