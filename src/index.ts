@@ -11,4 +11,6 @@ export * from './io/index.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
 export * from './sparse/index.js';
+// Models (MLP, CNN, ViT, GPT), their config schemas, buildModel, and timm / Hugging Face weight import-export.
+export * from './models/index.js';
 export * from './data/index.js';
