@@ -51,7 +51,10 @@ export const MODEL_TYPES = ['mlp', 'cnn', 'vit', 'gpt'] as const;
  * parseModelConfig({ type: 'gpt', heads: 3 }); // ConfigError: model.heads: heads 3 must divide dim 128
  */
 export function parseModelConfig(raw: unknown, where = 'model'): ModelConfig {
-  return parseConfig(ModelConfigSchema, raw, where);
+  // With a known type, that model's own schema names the allowed keys when one is unknown.
+  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  const own = new Map<unknown, z.ZodType>([['mlp', MlpConfigSchema], ['cnn', CnnConfigSchema], ['vit', VitConfigSchema], ['gpt', GptConfigSchema]]).get(type);
+  return own === undefined ? parseConfig(ModelConfigSchema, raw, where) : (parseConfig(own, raw, where) as ModelConfig);
 }
 
 /**

@@ -20,7 +20,7 @@ export function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, where:
   const lines = r.error.issues.map((issue) => {
     const key = [where, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
-      const allowed = 'shape' in schema ? ` (allowed: ${Object.keys((schema as unknown as z.ZodObject).shape).join(', ')})` : '';
+      const allowed = issue.path.length === 0 && 'shape' in schema ? ` (allowed: ${Object.keys((schema as unknown as z.ZodObject).shape).join(', ')})` : '';
       return `${key}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}${allowed}`;
     }
     return `${key}: ${issue.message}`;
