@@ -44,6 +44,17 @@ export class Progress {
     }
   }
 
+  /** Prints a line of its own (an evaluation result) without breaking the bar, which is redrawn on the next tick. */
+  note(text: string): void {
+    if (this.opts.quiet) return;
+    if (this.tty) {
+      this.stream.write(`\r\x1b[2K${text}\n`);
+      this.lastDraw = 0;
+    } else {
+      this.stream.write(`${text}\n`);
+    }
+  }
+
   /** Final line (always printed unless quiet). */
   done(): void {
     this.draw(true);
