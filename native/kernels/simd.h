@@ -4,6 +4,8 @@
 // linkage throughout (see binary-impl.h).
 #pragma once
 
+#include <immintrin.h>
+
 #include <cstdint>
 
 namespace sk {
@@ -72,6 +74,18 @@ inline void store_part(float* p, vf v, int64_t n) {
   for (int l = 0; l < n; l++) p[l] = t[l];
 }
 
+// Correctly rounded square root (no vector-extension operator exists for it).
+inline vf sqrt_v(vf x) {
+#if defined(__AVX512F__)
+  // _mm512_sqrt_ps passes an undefined merge source that GCC 12 warns about
+  return __builtin_ia32_sqrtps512_mask(x, x, static_cast<__mmask16>(-1), _MM_FROUND_CUR_DIRECTION);
+#elif defined(__AVX2__)
+  return _mm256_sqrt_ps(x);
+#else
+  return _mm_sqrt_ps(x);
+#endif
+}
+
 // Lanes whose index is below n.
 inline vi lanes_below(int64_t n) {
   vi iota;
@@ -124,6 +138,17 @@ inline void map2(const float* a, const float* b, float* out, int64_t n, F f) {
   int64_t i = 0;
   for (; i + kW <= n; i += kW) store(out + i, f(load(a + i), load(b + i)));
   if (i < n) store_part(out + i, f(load_part(a + i, n - i, 0.0f), load_part(b + i, n - i, 0.0f)), n - i);
+}
+
+// out[i] = f(a[i], b[i], c[i]) over vectors.
+template <class F>
+inline void map3(const float* a, const float* b, const float* c, float* out, int64_t n, F f) {
+  int64_t i = 0;
+  for (; i + kW <= n; i += kW) store(out + i, f(load(a + i), load(b + i), load(c + i)));
+  if (i < n) {
+    const int64_t r = n - i;
+    store_part(out + i, f(load_part(a + i, r, 0.0f), load_part(b + i, r, 0.0f), load_part(c + i, r, 0.0f)), r);
+  }
 }
 
 }  // namespace
