@@ -10,6 +10,8 @@ export * from './io/index.js';
 // Layers and Module (flat: Linear, Module, …; initialisers as the `init` namespace), then optimizers and schedules.
 export * from './nn/index.js';
 export * from './optim/index.js';
+// Compressed sparse layouts (NMPacked, CSR, BSR) and their products.
+export * from './formats/index.js';
 export * from './sparse/index.js';
 // Models (MLP, CNN, ViT, GPT), their config schemas, buildModel, and timm / Hugging Face weight import-export.
 export * from './models/index.js';

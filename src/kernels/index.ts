@@ -20,6 +20,9 @@ import { reduceMaxRef, reduceMaxBackwardRef } from './ref/reduce-max.js';
 import { permuteRef } from './ref/permute.js';
 import { axisCopyRef } from './ref/axis-copy.js';
 import { whereRef } from './ref/where.js';
+import { nmSpmmRef, nmSddmmRef } from './ref/spmm-nm.js';
+import { csrSpmmRef, csrSddmmRef, spmmTransposedRef } from './ref/spmm-csr.js';
+import { bsrSpmmRef, bsrSddmmRef, bsrSpmmTransposedRef } from './ref/spmm-bsr.js';
 
 // batch · 2MNK multiply-adds; args: batch, transA, transB, m, n, k, ...
 export const gemm = defineKernel('gemm', gemmRef, (batch, _ta, _tb, m, n, k) => 2 * batch * m * n * k);
@@ -52,6 +55,15 @@ export const reduceMaxBackward = defineKernel('reduceMaxBackward', reduceMaxBack
 export const permute = defineKernel('permute', permuteRef);
 export const axisCopy = defineKernel('axisCopy', axisCopyRef);
 export const where = defineKernel('where', whereRef);
+// Sparse products cost 2 flops per stored weight and batch row; args: batch, rows, cols, ...
+export const nmSpmm = defineKernel('nmSpmm', nmSpmmRef, (b, o, k, n, m) => (2 * b * o * k * n) / m);
+export const nmSddmm = defineKernel('nmSddmm', nmSddmmRef, (b, o, k, n, m) => (2 * b * o * k * n) / m);
+export const csrSpmm = defineKernel('csrSpmm', csrSpmmRef, (b, _o, _k, _p, _c, values) => 2 * b * values.length);
+export const csrSddmm = defineKernel('csrSddmm', csrSddmmRef, (b, _o, _k, _p, colIdx) => 2 * b * colIdx.length);
+export const spmmTransposed = defineKernel('spmmTransposed', spmmTransposedRef, (b, _o, _k, _p, tRow) => 2 * b * tRow.length);
+export const bsrSpmm = defineKernel('bsrSpmm', bsrSpmmRef, (b, _o, _k, _bh, _bw, _p, _c, values) => 2 * b * values.length);
+export const bsrSddmm = defineKernel('bsrSddmm', bsrSddmmRef, (b, _o, _k, bh, bw, _p, colIdx) => 2 * b * colIdx.length * bh * bw);
+export const bsrSpmmTransposed = defineKernel('bsrSpmmTransposed', bsrSpmmTransposedRef, (b, _o, _k, bh, bw, _p, tRow) => 2 * b * tRow.length * bh * bw);
 
 export { BinaryOp } from './ref/binary.js';
 export type { BinaryOpCode } from './ref/binary.js';

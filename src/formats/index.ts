@@ -1,0 +1,15 @@
+/**
+ * Compressed sparse layouts (NMPacked, CSR, BSR): exact conversion to and
+ * from dense, and the sparse products a Linear runs on them.
+ */
+export { NMPacked, NM_GROUP_SIZES } from './nm-packed.js';
+export type { NMPackedSpec } from './nm-packed.js';
+export { CSRMatrix } from './csr.js';
+export type { CSRSpec } from './csr.js';
+export { BSRMatrix, BSR_MAX_BLOCK } from './bsr.js';
+export type { BSRSpec } from './bsr.js';
+export { packDense, describeFormat, formatSpecOf, FORMAT_NAMES } from './sparse-matrix.js';
+export type { SparseMatrix, FormatName, FormatSpec } from './sparse-matrix.js';
+export { transposeIndex } from './transpose-index.js';
+export type { TransposeIndex } from './transpose-index.js';
+export { spmm, spmmGradInput, sddmm } from './sparse-products.js';

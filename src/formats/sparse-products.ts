@@ -1,0 +1,100 @@
+/**
+ * The three products a sparse Linear needs, on plain arrays, dispatched on
+ * the weight's layout to the registered kernels (native when built):
+ *   forward          Y  = X·Wᵀ           spmm
+ *   input gradient   dX = dY·W           spmmGradInput
+ *   weight gradient  dW = dYᵀ·X at W's stored entries only   sddmm
+ * Shapes: W [O, K]; X and dX [B, K]; Y and dY [B, O]; dValues like W.values.
+ */
+import {
+  bsrSddmm,
+  bsrSpmm,
+  bsrSpmmTransposed,
+  csrSddmm,
+  csrSpmm,
+  nmSddmm,
+  nmSpmm,
+  spmmTransposed,
+} from '../kernels/index.js';
+import { ShapeError } from '../util/errors.js';
+import type { SparseMatrix } from './sparse-matrix.js';
+import { transposeIndex } from './transpose-index.js';
+
+function checkLength(a: Float32Array, need: number, what: string, op: string): void {
+  if (a.length !== need) throw new ShapeError(`${op}: ${what} holds ${a.length} values, the shapes need ${need}`);
+}
+
+function checkBatch(batch: number, op: string): void {
+  if (!Number.isInteger(batch) || batch < 0) throw new ShapeError(`${op}: batch ${batch} must be a whole number`);
+}
+
+/**
+ * y [B, O] = x [B, K]·Wᵀ, added onto y when `accumulate` (for a bias written first).
+ *
+ * @example
+ * const y = new Float32Array(batch * w.rows);
+ * spmm(w, x, batch, y); // w: NMPacked, CSRMatrix or BSRMatrix
+ */
+export function spmm(w: SparseMatrix, x: Float32Array, batch: number, y: Float32Array, accumulate = false): void {
+  checkBatch(batch, 'spmm');
+  checkLength(x, batch * w.cols, `x [${batch}, ${w.cols}]`, 'spmm');
+  checkLength(y, batch * w.rows, `y [${batch}, ${w.rows}]`, 'spmm');
+  switch (w.format) {
+    case 'nm':
+      nmSpmm(batch, w.rows, w.cols, w.n, w.m, w.values, w.positions, x, y, accumulate);
+      break;
+    case 'csr':
+      csrSpmm(batch, w.rows, w.cols, w.rowPtr, w.colIdx, w.values, x, y, accumulate);
+      break;
+    case 'bsr':
+      bsrSpmm(batch, w.rows, w.cols, w.blockRows, w.blockCols, w.rowPtr, w.colIdx, w.values, x, y, accumulate);
+      break;
+  }
+}
+
+/**
+ * dx [B, K] = dy [B, O]·W (added onto dx when `accumulate`): backpropagation
+ * through the sparse weight, reading it through its cached transpose index.
+ *
+ * @example
+ * const dx = new Float32Array(batch * w.cols);
+ * spmmGradInput(w, dy, batch, dx);
+ */
+export function spmmGradInput(w: SparseMatrix, dy: Float32Array, batch: number, dx: Float32Array, accumulate = false): void {
+  checkBatch(batch, 'spmmGradInput');
+  checkLength(dy, batch * w.rows, `dy [${batch}, ${w.rows}]`, 'spmmGradInput');
+  checkLength(dx, batch * w.cols, `dx [${batch}, ${w.cols}]`, 'spmmGradInput');
+  const t = transposeIndex(w);
+  if (w.format === 'bsr') {
+    bsrSpmmTransposed(batch, w.rows, w.cols, w.blockRows, w.blockCols, t.ptr, t.row, t.perm, w.values, dy, dx, accumulate);
+  } else {
+    spmmTransposed(batch, w.rows, w.cols, t.ptr, t.row, t.perm, w.values, dy, dx, accumulate);
+  }
+}
+
+/**
+ * The weight gradient at W's stored entries only (a sampled dense–dense
+ * product): dValues = (dyᵀ·x) sampled where W stores a value, laid out like
+ * W.values; added onto dValues when `accumulate`.
+ *
+ * @example
+ * const g = new Float32Array(w.values.length);
+ * sddmm(w, x, dy, batch, g);
+ */
+export function sddmm(w: SparseMatrix, x: Float32Array, dy: Float32Array, batch: number, dValues: Float32Array, accumulate = false): void {
+  checkBatch(batch, 'sddmm');
+  checkLength(x, batch * w.cols, `x [${batch}, ${w.cols}]`, 'sddmm');
+  checkLength(dy, batch * w.rows, `dy [${batch}, ${w.rows}]`, 'sddmm');
+  checkLength(dValues, w.values.length, 'dValues (like the weight values)', 'sddmm');
+  switch (w.format) {
+    case 'nm':
+      nmSddmm(batch, w.rows, w.cols, w.n, w.m, w.positions, x, dy, dValues, accumulate);
+      break;
+    case 'csr':
+      csrSddmm(batch, w.rows, w.cols, w.rowPtr, w.colIdx, x, dy, dValues, accumulate);
+      break;
+    case 'bsr':
+      bsrSddmm(batch, w.rows, w.cols, w.blockRows, w.blockCols, w.rowPtr, w.colIdx, x, dy, dValues, accumulate);
+      break;
+  }
+}
