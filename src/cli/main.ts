@@ -9,11 +9,13 @@
 import { Command } from 'commander';
 import { SparsekitError } from '../util/errors.js';
 import { benchCommand } from './commands/bench.js';
+import { reportCommand } from './commands/report.js';
 
 const program = new Command('sparsekit')
   .description('Train, prune and run sparse neural networks')
   .showHelpAfterError()
-  .addCommand(benchCommand());
+  .addCommand(benchCommand())
+  .addCommand(reportCommand());
 
 try {
   await program.parseAsync(process.argv);
