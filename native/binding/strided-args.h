@@ -66,6 +66,16 @@ inline int64_t elements(const Napi::Env& env, const char* kernel, int64_t rows, 
   return rows * cols;
 }
 
+// An optional per-column array: empty (absent: returns null) or holding at least cols elements.
+inline float* optional_cols(const Napi::Env& env, const char* kernel, const F32& a, const char* name, int64_t cols) {
+  if (a.length == 0) return nullptr;
+  if (a.length < cols) {
+    range_error(env, kernel, std::string(name) + " holds " + std::to_string(a.length) + " elements; pass an empty array (none) or at least cols = " +
+                                 std::to_string(cols));
+  }
+  return a.data;
+}
+
 // Elements a strided walk over a non-empty `shape` reaches: 1 + the largest offset.
 inline int64_t reach(const std::vector<int64_t>& shape, const std::vector<int64_t>& strides) {
   int64_t last = 0;

@@ -49,6 +49,15 @@ inline vf load(const float* p) {
 
 inline void store(float* p, vf v) { __builtin_memcpy(p, &v, sizeof v); }
 
+// kW / 2 doubles.
+inline vd load_d(const double* p) {
+  vd v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void store_d(double* p, vd v) { __builtin_memcpy(p, &v, sizeof v); }
+
 inline vi as_int(vf v) {
   vi i;
   __builtin_memcpy(&i, &v, sizeof i);

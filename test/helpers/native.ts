@@ -32,7 +32,8 @@ const ISAS: readonly IsaName[] = ['portable', 'avx2', 'avx512'];
 /** node:test options: `{ skip: 'native addon not built: …' }` when it is missing, else `{}`. */
 export function nativeTest(): { skip?: string } {
   if (loadNative() !== null || process.env.SPARSEKIT_REQUIRE_NATIVE === '1') return {};
-  return { skip: `native addon not built: ${nativeLoadError()}; ${rebuildHint}` };
+  const reason = nativeLoadError().replace(/^native addon not built \((.*)\)$/, '$1');
+  return { skip: `native addon not built: ${reason}; ${rebuildHint}` };
 }
 
 /** The loaded addon; fails the test (naming the fix) when it is missing. */
