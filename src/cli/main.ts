@@ -9,11 +9,19 @@
 import { Command } from 'commander';
 import { SparsekitError } from '../util/errors.js';
 import { benchCommand } from './commands/bench.js';
+import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
+import { inspectCommand } from './commands/inspect.js';
+import { trainCommand } from './commands/train.js';
 import { reportCommand } from './commands/report.js';
 
 const program = new Command('sparsekit')
   .description('Train, prune and run sparse neural networks')
   .showHelpAfterError()
+  .addCommand(trainCommand())
+  .addCommand(evalCommand())
+  .addCommand(inspectCommand())
+  .addCommand(demoCommand())
   .addCommand(benchCommand())
   .addCommand(reportCommand());
 

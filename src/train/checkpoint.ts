@@ -21,6 +21,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { FormatError } from '../util/errors.js';
 
 export const CHECKPOINT_JSON = 'checkpoint.json';
+/** The final weights a completed run writes (exactly N:M where the plan says so), for eval, inspect and deployment. */
+export const MODEL_FILE = 'model.safetensors';
 const FORMAT = 'sparsekit-checkpoint';
 const VERSION = 1;
 const GROUPS = ['model', 'optim', 'sparsity'] as const;

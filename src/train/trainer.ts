@@ -22,7 +22,8 @@ import { formatSparsityTable } from '../sparse/plan/sparsity-table.js';
 import { flopCount, flopsSince } from '../util/flop-counter.js';
 import { ConfigError } from '../util/errors.js';
 import type { LoaderState } from '../data/loader.js';
-import { saveCheckpoint, loadCheckpoint, hasCheckpoint } from './checkpoint.js';
+import { saveSafetensors } from '../io/safetensors.js';
+import { MODEL_FILE, saveCheckpoint, loadCheckpoint, hasCheckpoint } from './checkpoint.js';
 import { evaluate, type EvalMetrics } from './evaluate.js';
 import { TrainingDivergedError, firstNonFiniteParameter, gradientNorm, nonFiniteReason } from './nan-guard.js';
 import { Progress, formatNumber } from './progress.js';
@@ -215,8 +216,9 @@ export function train(input: Recipe, opts: TrainOptions = {}): TrainResult {
     writeFileAtomic(run.file('sparsity.md'), `# Sparsity of ${name}\n\n${table}\n`);
     say(`sparsity per layer (every selected weight verified exactly ${sparsity.plan.n}:${sparsity.plan.m}):\n${table}`);
   }
+  saveSafetensors(run.file(MODEL_FILE), model.stateDict(), { metadata: { format: 'sparsekit-model', step: String(step) } });
   const summary = summarize('completed');
-  say(`done: ${run.path} (metrics.jsonl, summary.json, checkpoint.json${sparsity === null ? '' : ', sparsity.md'})`);
+  say(`done: ${run.path} (${MODEL_FILE}, metrics.jsonl, summary.json, checkpoint.json${sparsity === null ? '' : ', sparsity.md'})`);
   return { runDir: run.path, summary };
 }
 
