@@ -94,7 +94,10 @@ export function viewRun(folder: RunFolder): RunView {
       else if (EVAL_METRICS.includes(mk.metric)) final[mk.metric] ??= v;
     }
   }
-  for (const m of EVAL_METRICS) final[m] ??= lastValue(evals, m);
+  for (const m of EVAL_METRICS) {
+    const v = final[m] ?? lastValue(evals, m);
+    if (v !== undefined) final[m] = v;
+  }
   finalTrainLoss ??= lastValue(train, 'loss');
   const all = [...train, ...evals];
   steps ??= maxOf(all.map((p) => p.step));
