@@ -29,7 +29,8 @@ export interface ComparisonOptions {
   readonly out?: string;
 }
 
-const MAIN_METRICS: readonly MetricName[] = ['accuracy', 'bitsPerChar', 'perplexity', 'loss'];
+// a run that reports bits/char is a language model, where next-token accuracy is secondary
+const MAIN_METRICS: readonly MetricName[] = ['bitsPerChar', 'accuracy', 'perplexity', 'loss'];
 
 /**
  * Reads every run folder and writes the comparison page; returns the path written.
@@ -45,7 +46,7 @@ export function renderComparisonReport(runDirs: readonly string[], opts: Compari
   return out;
 }
 
-/** The metric most runs report, in the order accuracy, bits/char, perplexity, validation loss. */
+/** The metric most runs report, in the order bits/char, accuracy, perplexity, validation loss. */
 export function mainMetric(runs: readonly RunView[]): MetricName | undefined {
   let best: MetricName | undefined;
   let count = 0;

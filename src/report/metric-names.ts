@@ -12,7 +12,7 @@
  */
 
 /** The metrics the report knows how to label and plot. */
-export const METRIC_NAMES = ['loss', 'accuracy', 'top5', 'perplexity', 'bitsPerChar', 'lr', 'samplesPerSec', 'tokensPerSec', 'step', 'epoch'] as const;
+export const METRIC_NAMES = ['loss', 'accuracy', 'top5', 'perplexity', 'bitsPerChar', 'lr', 'gradNorm', 'samplesPerSec', 'tokensPerSec', 'step', 'epoch'] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];
 
@@ -31,6 +31,7 @@ export const METRIC_LABELS: Record<MetricName, string> = {
   perplexity: 'perplexity',
   bitsPerChar: 'bits per character',
   lr: 'learning rate',
+  gradNorm: 'gradient norm',
   samplesPerSec: 'samples/s',
   tokensPerSec: 'tokens/s',
   step: 'step',
@@ -58,6 +59,8 @@ const ALIASES: Record<string, MetricName> = {
   bpc: 'bitsPerChar',
   lr: 'lr',
   learningrate: 'lr',
+  gradnorm: 'gradNorm',
+  gradientnorm: 'gradNorm',
   sampless: 'samplesPerSec',
   samplespers: 'samplesPerSec',
   samplespersec: 'samplesPerSec',

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { lineChart, type LineSeries } from './line-chart.js';
-import { METRIC_LABELS, type MetricName } from './metric-names.js';
+import { METRIC_LABELS, readMetricKey, type MetricName } from './metric-names.js';
 import { formatMetric, formatSeconds, formatSi } from './number-format.js';
 import { chartGrid, htmlPage, htmlTable, notesBox, preBlock, section } from './html-page.js';
 import { evalAxis, evalSeries, hasMetric, trainSeries } from './run-series.js';
@@ -70,10 +70,10 @@ function finalTable(run: RunView): string {
   rows.push(['training FLOPs executed', formatSi(run.flops.executed)]);
   rows.push(['training FLOPs, sparse-aware', formatSi(run.flops.sparseAware)]);
   rows.push(['wall time', formatSeconds(run.wallSeconds)]);
-  const rate = mean(run.train.map((p) => p.values.samplesPerSec));
-  if (rate !== undefined) rows.push(['mean throughput (samples/s)', formatSi(rate)]);
-  const tokens = mean(run.train.map((p) => p.values.tokensPerSec));
-  if (tokens !== undefined) rows.push(['mean throughput (tokens/s)', formatSi(tokens)]);
+  for (const m of ['samplesPerSec', 'tokensPerSec'] as const) {
+    const rate = summaryValue(run, m) ?? mean(run.train.map((p) => p.values[m]));
+    if (rate !== undefined) rows.push([`throughput (${METRIC_LABELS[m]})`, formatSi(rate)]);
+  }
   return htmlTable(['figure', 'value'], rows, [false, true]);
 }
 
@@ -102,10 +102,25 @@ function runCharts(run: RunView): { svg: string; caption?: string }[] {
     if (!hasMetric(run.evals, m)) continue;
     charts.push({ svg: lineChart({ title: `Validation ${METRIC_LABELS[m]}`, xLabel: axis, yLabel: METRIC_LABELS[m], series: [evalSeries(run, m, axis, run.name, 0)] }) });
   }
-  if (hasMetric(run.train, 'lr')) {
-    charts.push({ svg: lineChart({ title: 'Learning rate', xLabel: 'step', yLabel: 'learning rate', yFromZero: true, series: [{ name: 'lr', points: trainSeries(run, 'lr', 'lr', 0).points }] }) });
+  for (const m of ['lr', 'gradNorm'] as const) {
+    if (!hasMetric(run.train, m)) continue;
+    const label = METRIC_LABELS[m];
+    charts.push({ svg: lineChart({ title: capital(label), xLabel: 'step', yLabel: label, yFromZero: true, series: [{ name: label, points: trainSeries(run, m, label, 0).points }] }) });
   }
   return charts;
+}
+
+/** A top-level summary figure such as samplesPerSec (a run's own average beats one recomputed from its records). */
+function summaryValue(run: RunView, metric: MetricName): number | undefined {
+  for (const [key, v] of run.summaryFields) {
+    const mk = readMetricKey(key);
+    if (!key.includes('.') && mk?.metric === metric) return v;
+  }
+  return undefined;
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function mean(values: readonly (number | undefined)[]): number | undefined {

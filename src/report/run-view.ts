@@ -10,12 +10,15 @@
  *   or carries accuracy, top-5, perplexity or bits/char without lr or
  *   throughput; a `val_`/`eval.` key is an evaluation figure in any record;
  * - FLOP fields on a record (`flops`, `sparseFlops`, ...) are cumulative
- *   training FLOPs up to that record;
+ *   training FLOPs up to that record; a bare `flops` counts as whichever
+ *   summary total (executed or sparse-aware) the run's last one is nearer;
  * - summary.json gives the final figures (evaluation ones preferred), FLOP
  *   totals (see flop-fields.ts), wall time (`wallSeconds`, `wall_time`,
  *   `elapsedMs`, ...) and the sparsity table (an array of { name, ... } rows).
  * Pattern and flow come from the recipe's `sparsity:` section (n, m, flow,
- * decay, structureDecay), or from `pattern` / `flow` strings in the summary.
+ * decay, structureDecay), else the summary's `sparsity.plan`; `pattern` /
+ * `flow` strings in the summary override both. A dense run's sparse-aware
+ * FLOPs are its executed ones: it has no sparsity to exploit.
  *
  * @example
  * const run = loadRun('runs/vit-1of8-mdgf');
@@ -103,23 +106,32 @@ export function viewRun(folder: RunFolder): RunView {
   steps ??= maxOf(all.map((p) => p.step));
   epochs ??= maxOf(all.map((p) => p.epoch));
   const totals = pickFlops(fields);
-  const lastFlops = (k: keyof FlopTotals): number | undefined => maxOf(all.map((p) => p.flops[k]));
+  const { pattern, flow } = patternAndFlow(folder.recipe, summary);
+  const points = calibrateFlops([...train, ...evals], totals, pattern === 'dense');
+  const lastFlops = (k: keyof FlopTotals): number | undefined => maxOf(points.map((p) => p.flops[k]));
+  const executed = totals.executed ?? lastFlops('executed');
+  const sparseAware = totals.sparseAware ?? lastFlops('sparseAware') ?? (pattern === 'dense' ? executed : undefined);
+  const notes = [...folder.notes];
+  if (typeof summary.status === 'string' && summary.status !== 'completed') {
+    notes.push(`the run's status is "${summary.status}"${typeof summary.error === 'string' ? `: ${summary.error}` : ''}`);
+  }
   return {
     path: folder.path,
     name: folder.name,
     recipeText: folder.recipeText,
-    ...patternAndFlow(folder.recipe, summary),
-    train,
-    evals,
+    pattern,
+    flow,
+    train: points.slice(0, train.length),
+    evals: points.slice(train.length),
     final,
     finalTrainLoss,
-    flops: { executed: totals.executed ?? lastFlops('executed'), sparseAware: totals.sparseAware ?? lastFlops('sparseAware') },
+    flops: { executed, sparseAware },
     wallSeconds: wallSeconds(fields),
     steps,
     epochs,
     sparsityTable: findTable(summary),
     summaryFields: fields,
-    notes: folder.notes,
+    notes,
   };
 }
 
@@ -157,6 +169,24 @@ function splitRecord(rec: JsonObject): { trainPoint?: MetricPoint; evalPoint?: M
   return { ...(trainPoint && { trainPoint }), ...(evalPoint && { evalPoint }) };
 }
 
+/**
+ * Records' unqualified FLOP counts (read as executed) are moved to the
+ * sparse-aware slot when their final value matches the summary's sparse-aware
+ * total better than its executed one; a dense run's count serves as both.
+ */
+function calibrateFlops(points: readonly MetricPoint[], totals: FlopTotals, dense: boolean): MetricPoint[] {
+  const last = maxOf(points.map((p) => p.flops.executed));
+  const { executed, sparseAware } = totals;
+  const moveToSparse =
+    last !== undefined && sparseAware !== undefined && points.every((p) => p.flops.sparseAware === undefined) &&
+    (executed === undefined || Math.abs(last - sparseAware) < Math.abs(last - executed));
+  if (!moveToSparse && !dense) return [...points];
+  return points.map((p) => ({
+    ...p,
+    flops: moveToSparse ? { executed: undefined, sparseAware: p.flops.executed } : { executed: p.flops.executed, sparseAware: p.flops.sparseAware ?? p.flops.executed },
+  }));
+}
+
 function lastValue(points: readonly MetricPoint[], m: MetricName): number | undefined {
   for (let i = points.length - 1; i >= 0; i--) {
     const v = points[i]!.values[m];
@@ -171,7 +201,7 @@ function maxOf(values: readonly (number | undefined)[]): number | undefined {
 }
 
 function patternAndFlow(recipe: JsonObject | undefined, summary: JsonObject): { pattern: string; flow: string } {
-  const plan = findSparsity(recipe);
+  const plan = findSparsity(recipe, summary);
   let pattern = 'dense';
   let flow = '—';
   if (plan !== undefined && typeof plan.n === 'number' && typeof plan.m === 'number') {
@@ -188,11 +218,12 @@ function patternAndFlow(recipe: JsonObject | undefined, summary: JsonObject): { 
   return { pattern, flow };
 }
 
-function findSparsity(recipe: JsonObject | undefined): JsonObject | undefined {
-  if (recipe === undefined) return undefined;
-  if (isObject(recipe.sparsity)) return recipe.sparsity;
-  for (const v of Object.values(recipe)) if (isObject(v) && isObject(v.sparsity)) return v.sparsity;
-  return undefined;
+function findSparsity(recipe: JsonObject | undefined, summary: JsonObject): JsonObject | undefined {
+  if (recipe !== undefined) {
+    if (isObject(recipe.sparsity)) return recipe.sparsity;
+    for (const v of Object.values(recipe)) if (isObject(v) && isObject(v.sparsity)) return v.sparsity;
+  }
+  return isObject(summary.sparsity) && isObject(summary.sparsity.plan) ? summary.sparsity.plan : undefined;
 }
 
 const TIME_WORDS = new Set(['wall', 'elapsed', 'time', 'duration', 'runtime', 'seconds']);

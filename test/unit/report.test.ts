@@ -90,7 +90,8 @@ test('comparison page: one row per run with its pattern, flow, metrics, FLOPs an
     const byName = new Map(rows.filter((r) => r.length > 0).map((r) => [r[0], r]));
     // columns: run, pattern, flow, accuracy, loss, vs dense, FLOPs executed, FLOPs sparse-aware, steps, wall time
     // (no run logged a step: the steps column is a dash)
-    assert.deepEqual(byName.get('dense'), ['dense', 'dense', '—', '0.9000', '0.3000', '—', '3.00 T', '—', '—', '2m05s']);
+    // a dense run's sparse-aware FLOPs are its executed ones
+    assert.deepEqual(byName.get('dense'), ['dense', 'dense', '—', '0.9000', '0.3000', '—', '3.00 T', '3.00 T', '—', '2m05s']);
     assert.deepEqual(byName.get('srste'), ['srste', '1:8', 'srste', '0.8500', '0.4000', '-0.0500', '3.00 T', '1.50 T', '—', '1m01s']);
     assert.deepEqual(byName.get('sdgf'), ['sdgf', '1:8', 'sdgf (stepwise)', '0.9500', '—', '+0.0500', '—', '—', '—', '—']);
     assert.match(html, /<strong>0\.9500<\/strong>/, 'the best accuracy is bold');
@@ -136,6 +137,53 @@ test('iso-FLOP chart places each evaluation at the cumulative FLOPs its record l
     near(seg![2]![0], box.x + box.w, 'x of 2 GFLOP');
     near(seg![2]![1], box.y, 'y of 0.7');
     assert.doesNotMatch(html, /Estimated from/);
+  });
+});
+
+test("the trainer's format: bare record flops matched to the summary's sparse-aware total; status and plan from the summary", () => {
+  withTmp((root) => {
+    // records and summary shaped as src/train/trainer.ts writes them
+    const records = (flopsPerStep: number): Json[] => [
+      { type: 'train', step: 2, epoch: 0.5, loss: 2, lr: 0.01, gradNorm: 3, flops: 2 * flopsPerStep, elapsedSec: 1, samplesPerSec: 50 },
+      { type: 'eval', step: 2, epoch: 0.5, loss: 1.9, accuracy: 0.4, top5: 0.8, count: 64, flops: 2 * flopsPerStep },
+      { type: 'train', step: 4, epoch: 1, loss: 1.5, lr: 0.005, gradNorm: 2, flops: 4 * flopsPerStep, elapsedSec: 2, samplesPerSec: 50 },
+      { type: 'eval', step: 4, epoch: 1, loss: 1.4, accuracy: 0.6, top5: 0.9, count: 64, flops: 4 * flopsPerStep },
+    ];
+    const summary = (extra: Json): Json => ({
+      name: 'x', status: 'completed', data: 'd', model: { type: 'vit', parameters: 1000 }, steps: 4, totalSteps: 4, epochs: 1, batchSize: 8,
+      final: { loss: 1.4, accuracy: 0.6, top5: 0.9, count: 64 }, wallTimeSec: 12.5, trainTimeSec: 10, samplesPerSec: 48,
+      trainingFlops: { forward: 4e6, backward: 8e6, total: 12e6 }, backend: 'native', threads: 2, ...extra,
+    });
+    const dense = makeRun(root, 'dense', { metrics: records(3e6), summary: summary({}) });
+    const sparse = makeRun(root, 'sparse', {
+      metrics: records(1e6),
+      summary: summary({
+        status: 'diverged', error: 'loss is NaN at step 5',
+        sparseTrainingFlops: { forward: 1e6, backward: 3e6, total: 4e6 },
+        sparsity: { plan: { n: 1, m: 8, flow: 'srste', locations: ['ff'] }, verified: false, table: [{ name: 'fc.weight', role: 'ff', shape: [8, 8], phase: 'final', pattern: '1:8', target: '1:8', kept: 0.125, validNM: true }] },
+      }),
+    });
+    const s = loadRun(sparse);
+    assert.deepEqual([s.pattern, s.flow], ['1:8', 'srste']);
+    assert.deepEqual(s.flops, { executed: 12e6, sparseAware: 4e6 });
+    assert.deepEqual(s.evals.map((p) => p.flops.sparseAware), [2e6, 4e6]);
+    assert.equal(s.wallSeconds, 12.5);
+    assert.match(s.notes.join(), /status is "diverged": loss is NaN at step 5/);
+    assert.deepEqual(loadRun(dense).flops, { executed: 12e6, sparseAware: 12e6 }, 'a dense run exploits no sparsity');
+    const html = readFileSync(renderComparisonReport([dense, sparse]), 'utf8');
+    const svg = chart(html, 'Validation accuracy by training compute');
+    assert.match(svg, /training FLOPs \(sparse-aware\)/);
+    assert.doesNotMatch(html, /Estimated from/);
+    // x 2..12 M (evaluations at 2, 4 M sparse and 6, 12 M dense; ticks of 2 M), y 0.4..0.6:
+    // the sparse run's second evaluation (4 M FLOPs, accuracy 0.6) sits a fifth of the way across, at the top
+    const box = plotArea(svg);
+    const sparseLine = svg.split('data-series="sparse"')[1]!;
+    const [seg] = pathSegments(sparseLine, 'line');
+    near(seg![1]![0], box.x + box.w / 5, 'x of 4 MFLOP');
+    near(seg![1]![1], box.y, 'y of accuracy 0.6');
+    const page = readFileSync(renderRunReport(sparse), 'utf8');
+    assert.match(page, /throughput \(samples\/s\)<\/td><td class="num">48</);
+    assert.ok(chart(page, 'Gradient norm').includes('class="line"'));
   });
 });
 
