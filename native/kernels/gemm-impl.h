@@ -5,9 +5,11 @@
 // internal linkage and uses no std:: templates, so no copy built for one
 // instruction set can be linked into another's caller.
 //
-// A micro-kernel UK provides MR, NR and
+// A micro-kernel UK provides MR, NR,
 //   UK::run(kc, ap, bp, c, ldc, alpha, beta): C[0:MR, 0:NR] = alpha·Σ_p ap[p]⊗bp[p] + beta·C
-// over packed panels ap (kc×MR) and bp (kc×NR, 64-byte aligned); beta = 0 never reads C.
+// over packed panels ap (kc×MR) and bp (kc×NR, 64-byte aligned), beta = 0
+// never reading C, and UK::pack_transpose<R> (see below; GenericTranspose
+// gives the plain one).
 #pragma once
 
 #include <cstdint>
@@ -23,70 +25,77 @@ inline int64_t min64(int64_t x, int64_t y) { return x < y ? x : y; }
 // C = alpha·acc + beta·C for one element, beta = 0 ignoring C.
 inline float blend(float acc, float alpha, float beta, float c) { return beta == 0.0f ? alpha * acc : alpha * acc + beta * c; }
 
-template <int MR>
-void pack_a_impl(bool trans, const float* a, int64_t lda, int64_t mc, int64_t kc, float* dst) {
-  for (int64_t i0 = 0; i0 < mc; i0 += MR, dst += kc * MR) {
-    const int64_t rows = min64(MR, mc - i0);
-    if (trans) {
-      // op(A)[i][p] = a[p·lda + i]: each step copies a contiguous run.
-      for (int64_t p = 0; p < kc; p++) {
-        const float* src = a + p * lda + i0;
-        float* d = dst + p * MR;
-        if (rows == MR) {
-          for (int r = 0; r < MR; r++) d[r] = src[r];
+// Packing moves a block of op(X) into panels of R rows (R = MR for A, NR for
+// B): panel q holds rows [q·R, q·R + R) of the block, one R-vector per step
+// along the other dimension, zero-padded past the block's end.
+//   runs: the R values of one step are contiguous in storage (op(A) stored
+//         [K, M], op(B) stored [K, N]); copied a step at a time across a few
+//         panels, so each stored row is read front to back.
+//   transpose: each of the R rows is contiguous along the steps (op(A) stored
+//         [M, K], op(B) stored [N, K]); read 16 steps of a row at a time, so
+//         each cache line is read once even when rows alias in the cache.
+template <int R>
+void pack_runs(const float* x, int64_t ld, int64_t rows, int64_t steps, float* dst) {
+  constexpr int64_t kGroup = 8 * R;  // values of a stored row read per pass
+  constexpr int64_t kAhead = 4;      // rows prefetched ahead
+  for (int64_t g0 = 0; g0 < rows; g0 += kGroup) {
+    const int64_t g1 = min64(rows, g0 + kGroup);
+    for (int64_t p = 0; p < steps; p++) {
+      const float* src = x + p * ld;
+      // Stored rows lie a page or more apart, where hardware prefetchers stop.
+      if (p + kAhead < steps) {
+        for (int64_t l = g0; l < g1; l += 16) __builtin_prefetch(src + kAhead * ld + l);
+      }
+      for (int64_t i0 = g0; i0 < g1; i0 += R) {
+        float* d = dst + i0 * steps + p * R;
+        const int64_t n = min64(R, rows - i0);
+        if (n == R) {
+          for (int r = 0; r < R; r++) d[r] = src[i0 + r];
         } else {
-          for (int64_t r = 0; r < rows; r++) d[r] = src[r];
-          for (int64_t r = rows; r < MR; r++) d[r] = 0.0f;
+          for (int64_t r = 0; r < n; r++) d[r] = src[i0 + r];
+          for (int64_t r = n; r < R; r++) d[r] = 0.0f;
         }
-      }
-    } else if (rows == MR) {
-      const float* src = a + i0 * lda;
-      for (int64_t p = 0; p < kc; p++) {
-        float* d = dst + p * MR;
-        for (int r = 0; r < MR; r++) d[r] = src[r * lda + p];
-      }
-    } else {
-      for (int64_t p = 0; p < kc; p++) {
-        float* d = dst + p * MR;
-        for (int64_t r = 0; r < rows; r++) d[r] = a[(i0 + r) * lda + p];
-        for (int64_t r = rows; r < MR; r++) d[r] = 0.0f;
       }
     }
   }
 }
 
-template <int NR>
-void pack_b_impl(bool trans, const float* b, int64_t ldb, int64_t kc, int64_t nc, float* dst) {
-  for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += kc * NR) {
-    const int64_t cols = min64(NR, nc - j0);
-    if (!trans) {
-      for (int64_t p = 0; p < kc; p++) {
-        const float* src = b + p * ldb + j0;
-        float* d = dst + p * NR;
-        if (cols == NR) {
-          for (int j = 0; j < NR; j++) d[j] = src[j];
-        } else {
-          for (int64_t j = 0; j < cols; j++) d[j] = src[j];
-          for (int64_t j = cols; j < NR; j++) d[j] = 0.0f;
-        }
+template <int R>
+void pack_transpose_generic(const float* x, int64_t ld, int64_t rows, int64_t steps, float* dst) {
+  constexpr int64_t kRun = 16;
+  for (int64_t i0 = 0; i0 < rows; i0 += R, dst += steps * R) {
+    const int64_t n = min64(R, rows - i0);
+    for (int64_t p0 = 0; p0 < steps; p0 += kRun) {
+      const int64_t len = min64(kRun, steps - p0);
+      for (int64_t r = 0; r < n; r++) {
+        const float* src = x + (i0 + r) * ld + p0;
+        float* d = dst + p0 * R + r;
+        for (int64_t p = 0; p < len; p++) d[p * R] = src[p];
       }
-    } else {
-      // op(B)[p][j] = b[j·ldb + p]: read rows of the stored [N, K] matrix in
-      // short runs so that the strided writes stay in a few cache lines.
-      constexpr int64_t kRun = 16;
-      for (int64_t p0 = 0; p0 < kc; p0 += kRun) {
-        const int64_t plen = min64(kRun, kc - p0);
-        for (int64_t j = 0; j < cols; j++) {
-          const float* src = b + (j0 + j) * ldb + p0;
-          float* d = dst + p0 * NR + j;
-          for (int64_t p = 0; p < plen; p++) d[p * NR] = src[p];
-        }
-        for (int64_t p = 0; p < plen; p++) {
-          for (int64_t j = cols; j < NR; j++) dst[(p0 + p) * NR + j] = 0.0f;
-        }
+      for (int64_t p = 0; p < len; p++) {
+        for (int64_t r = n; r < R; r++) dst[(p0 + p) * R + r] = 0.0f;
       }
     }
   }
+}
+
+struct GenericTranspose {
+  template <int R>
+  static void pack_transpose(const float* x, int64_t ld, int64_t rows, int64_t steps, float* dst) {
+    pack_transpose_generic<R>(x, ld, rows, steps, dst);
+  }
+};
+
+template <class UK>
+void pack_a_impl(bool trans, const float* a, int64_t lda, int64_t mc, int64_t kc, float* dst) {
+  if (trans) pack_runs<UK::MR>(a, lda, mc, kc, dst);
+  else UK::template pack_transpose<UK::MR>(a, lda, mc, kc, dst);
+}
+
+template <class UK>
+void pack_b_impl(bool trans, const float* b, int64_t ldb, int64_t kc, int64_t nc, float* dst) {
+  if (trans) UK::template pack_transpose<UK::NR>(b, ldb, nc, kc, dst);
+  else pack_runs<UK::NR>(b, ldb, nc, kc, dst);
 }
 
 template <class UK>
@@ -181,7 +190,7 @@ void skinny_impl(bool trans_b, int64_t m, int64_t nc, int64_t k, float alpha, co
 template <class UK>
 GemmIsa make_gemm_isa(int64_t mc, int64_t kc, int64_t nc) {
   static_assert(UK::MR > 0 && UK::NR > 0, "micro-tile sizes");
-  return GemmIsa{UK::MR, UK::NR, mc, kc, nc, pack_a_impl<UK::MR>, pack_b_impl<UK::NR>, macro_impl<UK>, skinny_impl};
+  return GemmIsa{UK::MR, UK::NR, mc, kc, nc, pack_a_impl<UK>, pack_b_impl<UK>, macro_impl<UK>, skinny_impl};
 }
 
 }  // namespace

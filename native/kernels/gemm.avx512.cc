@@ -7,9 +7,63 @@
 namespace sk {
 namespace {
 
+// Transposes 16 rows of 16 floats in registers: v[j][i] = old v[i][j].
+inline void transpose16(__m512 v[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 8; i++) {
+    t[2 * i] = _mm512_unpacklo_ps(v[2 * i], v[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(v[2 * i], v[2 * i + 1]);
+  }
+  // u[4g + c], lane L: rows 4g..4g+3 of column c + 4L.
+  __m512 u[16];
+  for (int g = 0; g < 4; g++) {
+    const __m512d lo0 = _mm512_castps_pd(t[4 * g]);
+    const __m512d hi0 = _mm512_castps_pd(t[4 * g + 1]);
+    const __m512d lo1 = _mm512_castps_pd(t[4 * g + 2]);
+    const __m512d hi1 = _mm512_castps_pd(t[4 * g + 3]);
+    u[4 * g] = _mm512_castpd_ps(_mm512_unpacklo_pd(lo0, lo1));
+    u[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(lo0, lo1));
+    u[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(hi0, hi1));
+    u[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(hi0, hi1));
+  }
+  for (int c = 0; c < 4; c++) {
+    const __m512 v0 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0x44);
+    const __m512 v1 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xEE);
+    const __m512 w0 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x44);
+    const __m512 w1 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xEE);
+    v[c] = _mm512_shuffle_f32x4(v0, w0, 0x88);
+    v[c + 4] = _mm512_shuffle_f32x4(v0, w0, 0xDD);
+    v[c + 8] = _mm512_shuffle_f32x4(v1, w1, 0x88);
+    v[c + 12] = _mm512_shuffle_f32x4(v1, w1, 0xDD);
+  }
+}
+
 struct Avx512Kernel {
   static constexpr int MR = 14;
   static constexpr int NR = 32;
+
+  // Panels of R rows from R rows stored along the steps (see gemm-impl.h):
+  // 16×16 tiles transposed in registers; masked loads zero the padding.
+  template <int R>
+  static void pack_transpose(const float* x, int64_t ld, int64_t rows, int64_t steps, float* dst) {
+    for (int64_t i0 = 0; i0 < rows; i0 += R, dst += steps * R) {
+      const int64_t n = min64(R, rows - i0);
+      for (int64_t p0 = 0; p0 < steps; p0 += 16) {
+        const int64_t len = min64(16, steps - p0);
+        const __mmask16 load_mask = static_cast<__mmask16>((1u << len) - 1);
+        for (int r0 = 0; r0 < R; r0 += 16) {
+          __m512 v[16];
+          for (int r = 0; r < 16; r++) {
+            v[r] = r0 + r < n ? _mm512_maskz_loadu_ps(load_mask, x + (i0 + r0 + r) * ld + p0) : _mm512_setzero_ps();
+          }
+          transpose16(v);
+          const int width = R - r0 < 16 ? R - r0 : 16;
+          const __mmask16 store_mask = static_cast<__mmask16>((1u << width) - 1);
+          for (int64_t p = 0; p < len; p++) _mm512_mask_storeu_ps(dst + (p0 + p) * R + r0, store_mask, v[p]);
+        }
+      }
+    }
+  }
 
   static void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta) {
     __m512 lo[MR];

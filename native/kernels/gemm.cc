@@ -19,7 +19,7 @@
 namespace sk {
 namespace {
 
-struct PortableKernel {
+struct PortableKernel : GenericTranspose {
   static constexpr int MR = 4;
   static constexpr int NR = 8;
 
@@ -112,18 +112,27 @@ struct Arena {
 
 thread_local Arena t_arena;
 
+// The block size to cut `len` into pieces of at most `most` with: as even as
+// whole micro-tiles (`unit`) allow, so that no last block is a sliver.
+int64_t even_block(int64_t len, int64_t most, int64_t unit) {
+  const int64_t pieces = (len + most - 1) / most;
+  return round_up((len + pieces - 1) / pieces, unit);
+}
+
 // C[m0:m1, n0:n1] of one matrix through the packed path.
 void packed_block(const Problem& pb, const float* a, const float* b, float* c, int64_t m0, int64_t m1, int64_t n0,
                   int64_t n1, const Scratch& s) {
   const GemmIsa& isa = *pb.isa;
-  for (int64_t jc = n0; jc < n1; jc += isa.nc) {
-    const int64_t nc = min64(isa.nc, n1 - jc);
+  const int64_t mc_step = even_block(m1 - m0, isa.mc, isa.mr);
+  const int64_t nc_step = even_block(n1 - n0, isa.nc, isa.nr);
+  for (int64_t jc = n0; jc < n1; jc += nc_step) {
+    const int64_t nc = min64(nc_step, n1 - jc);
     for (int64_t pc = 0; pc < pb.k; pc += pb.kc) {
       const int64_t kc = min64(pb.kc, pb.k - pc);
       isa.pack_b(pb.tb, pb.tb ? b + jc * pb.ldb + pc : b + pc * pb.ldb + jc, pb.ldb, kc, nc, s.bp);
       const float beta = pc == 0 ? pb.beta : 1.0f;
-      for (int64_t ic = m0; ic < m1; ic += isa.mc) {
-        const int64_t mc = min64(isa.mc, m1 - ic);
+      for (int64_t ic = m0; ic < m1; ic += mc_step) {
+        const int64_t mc = min64(mc_step, m1 - ic);
         isa.pack_a(pb.ta, pb.ta ? a + pc * pb.lda + ic : a + ic * pb.lda + pc, pb.lda, mc, kc, s.ap);
         isa.macro(mc, nc, kc, s.ap, s.bp, c + ic * pb.ldc + jc, pb.ldc, pb.alpha, beta);
       }
@@ -235,8 +244,7 @@ void gemm(int64_t batch, bool trans_a, bool trans_b, int64_t m, int64_t n, int64
     return;
   }
   Problem pb{&pick_isa(), trans_a, trans_b, m, n, k, alpha, beta, lda, ldb, ldc, 0};
-  const int64_t kblocks = (k + pb.isa->kc - 1) / pb.isa->kc;
-  pb.kc = (k + kblocks - 1) / kblocks;
+  pb.kc = even_block(k, pb.isa->kc, 1);
 
   const double item = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   int nt = item * static_cast<double>(batch) < kMinParallelWork ? 1 : get_threads();
