@@ -6,6 +6,7 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,19 @@ inline int64_t elements(const Napi::Env& env, const char* kernel, int64_t rows, 
     range_error(env, kernel, std::to_string(rows) + " rows of " + std::to_string(cols) + " are too many elements");
   }
   return rows * cols;
+}
+
+// The product of sizes, refusing one too large to index.
+inline int64_t product(const Napi::Env& env, const char* kernel, std::initializer_list<int64_t> sizes, const char* what) {
+  int64_t n = 1;
+  for (int64_t s : sizes) {
+    if (s != 0 && n > (int64_t{1} << 46) / s) range_error(env, kernel, std::string(what) + " has too many elements");
+    n *= s;
+  }
+  for (int64_t s : sizes) {
+    if (s == 0) return 0;
+  }
+  return n;
 }
 
 // An optional per-column array: empty (absent: returns null) or holding at least cols elements.
