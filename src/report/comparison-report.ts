@@ -95,7 +95,7 @@ export function comparisonReportHtml(runs: readonly RunView[], title = `Comparis
   }
   if (charts.length > 0) body.push(section('Plots', chartGrid(charts)));
   body.unshift(notesBox(notes));
-  return htmlPage(title, `${runs.length} runs${metric === undefined ? '' : `, compared on validation ${METRIC_LABELS[metric]}`}`, body, `sparsekit report of ${runs.map((r) => r.path).join(', ')}`);
+  return htmlPage(title, [`${runs.length} runs${metric === undefined ? '' : `, compared on validation ${METRIC_LABELS[metric]}`}`], body, `sparsekit report of ${runs.map((r) => r.path).join(', ')}`);
 }
 
 function comparisonTable(runs: readonly RunView[], names: readonly string[], metric: MetricName | undefined): string {

@@ -13,7 +13,7 @@
  */
 import { keyWords } from './metric-names.js';
 
-export interface FlopTotals {
+export interface RunFlops {
   readonly executed: number | undefined;
   readonly sparseAware: number | undefined;
 }
@@ -28,7 +28,7 @@ interface Candidate {
 }
 
 /** The executed and sparse-aware FLOP totals among `fields` (dotted key → number). */
-export function pickFlops(fields: ReadonlyMap<string, number>): FlopTotals {
+export function pickFlops(fields: ReadonlyMap<string, number>): RunFlops {
   const executed: Candidate[] = [];
   const sparse: Candidate[] = [];
   for (const [key, value] of fields) {

@@ -4,7 +4,7 @@
  * of text given here is escaped; chart SVG is passed through as built.
  *
  * @example
- * htmlPage('Run vit-dense', [section('Final metrics', htmlTable(['metric', 'value'], [['accuracy', '0.91']], [false, true]))]);
+ * htmlPage('Run vit-dense', ['pattern 1:8'], [section('Final metrics', htmlTable(['metric', 'value'], [['accuracy', '0.91']], [false, true]))], 'sparsekit report');
  */
 import { escapeHtml } from './escape.js';
 
@@ -25,6 +25,7 @@ table { border-collapse: collapse; margin: 6px 0; }
 th, td { padding: 4px 12px; white-space: nowrap; border-bottom: 1px solid #e6e6e6; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; font-weight: 600; white-space: normal; }
 .table-wrap { overflow-x: auto; }
+table.wrap td { white-space: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tbody tr:nth-child(even) { background: #fafafa; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
@@ -33,13 +34,13 @@ pre { max-width: 900px; background: #f6f6f6; padding: 10px 14px; border-radius: 
 footer { color: #777; font-size: 12px; margin-top: 32px; }
 `;
 
-/** A complete HTML document. */
-export function htmlPage(title: string, subtitle: string, body: readonly string[], footer: string): string {
+/** A complete HTML document; each subtitle line is a line under the title. */
+export function htmlPage(title: string, subtitle: readonly string[], body: readonly string[], footer: string): string {
   return (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${escapeHtml(title)}</title><style>${CSS}</style></head><body><main>` +
-    `<h1>${escapeHtml(title)}</h1><p class="sub">${escapeHtml(subtitle)}</p>` +
+    `<h1>${escapeHtml(title)}</h1>${subtitle.map((l) => `<p class="sub">${escapeHtml(l)}</p>`).join('')}` +
     body.join('\n') +
     `<footer>${escapeHtml(footer)}</footer></main></body></html>\n`
   );
@@ -50,14 +51,14 @@ export function section(heading: string, html: string): string {
   return `<section><h2>${escapeHtml(heading)}</h2>${html}</section>`;
 }
 
-/** A table; `numeric[i]` right-aligns column i. */
-export function htmlTable(headers: readonly string[], rows: readonly (readonly Cell[])[], numeric: readonly boolean[] = []): string {
+/** A table; `numeric[i]` right-aligns column i; `wrap` lets long cells break over lines (they stay on one by default). */
+export function htmlTable(headers: readonly string[], rows: readonly (readonly Cell[])[], numeric: readonly boolean[] = [], wrap = false): string {
   const cls = (i: number): string => (numeric[i] === true ? ' class="num"' : '');
   const head = headers.map((h, i) => `<th${cls(i)}>${escapeHtml(h)}</th>`).join('');
   const body = rows
     .map((row) => `<tr>${row.map((c, i) => `<td${cls(i)}>${cellHtml(c)}</td>`).join('')}</tr>`)
     .join('');
-  return `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+  return `<div class="table-wrap"><table${wrap ? ' class="wrap"' : ''}><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function cellHtml(c: Cell): string {

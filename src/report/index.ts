@@ -7,7 +7,7 @@ export { loadRun, viewRun } from './run-view.js';
 export type { MetricPoint, MetricValues, RunView } from './run-view.js';
 export { readRunFolder } from './run-folder.js';
 export type { RunFolder } from './run-folder.js';
-export type { FlopTotals } from './flop-fields.js';
+export type { RunFlops } from './flop-fields.js';
 export type { MetricName } from './metric-names.js';
 export { lineChart } from './line-chart.js';
 export type { LineChartSpec, LineSeries } from './line-chart.js';

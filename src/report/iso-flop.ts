@@ -9,12 +9,12 @@
  * const kind = flopKind(runs);                         // 'sparseAware' when every run has it
  * const { points, estimated } = flopPoints(run, 'accuracy', kind);
  */
-import type { FlopTotals } from './flop-fields.js';
+import type { RunFlops } from './flop-fields.js';
 import type { Point } from './line-chart.js';
 import type { MetricName } from './metric-names.js';
 import type { MetricPoint, RunView } from './run-view.js';
 
-export type FlopKind = keyof FlopTotals;
+export type FlopKind = keyof RunFlops;
 
 const hasKind = (run: RunView, kind: FlopKind): boolean =>
   run.flops[kind] !== undefined || [...run.train, ...run.evals].some((p) => p.flops[kind] !== undefined);

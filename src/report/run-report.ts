@@ -13,6 +13,7 @@ import { lineChart, type LineSeries } from './line-chart.js';
 import { METRIC_LABELS, readMetricKey, type MetricName } from './metric-names.js';
 import { formatMetric, formatSeconds, formatSi } from './number-format.js';
 import { chartGrid, htmlPage, htmlTable, notesBox, preBlock, section } from './html-page.js';
+import { recipeSummaryHtml } from './recipe-summary.js';
 import { evalAxis, evalSeries, hasMetric, trainSeries } from './run-series.js';
 import { loadRun, type RunView } from './run-view.js';
 import { sparsityTableHtml } from './sparsity-table-html.js';
@@ -39,12 +40,17 @@ export function renderRunReport(runDir: string, opts: RunReportOptions = {}): st
 
 /** The page for one run, as a string. */
 export function runReportHtml(run: RunView, title = `Run ${run.name}`): string {
-  const subtitle = [`pattern ${run.pattern}`, run.flow === '—' ? 'dense training' : `flow ${run.flow}`, ...progressWords(run)].join(' · ');
+  const words = [...(run.model === undefined ? [] : [run.model]), `pattern ${run.pattern}`, run.flow === '—' ? 'dense training' : `flow ${run.flow}`, ...progressWords(run)];
+  const subtitle = [words.join(' · '), ...(run.data === undefined ? [] : [`data: ${run.data}`])];
   const body = [notesBox(run.notes), section('Final metrics', finalTable(run))];
   const charts = runCharts(run);
   if (charts.length > 0) body.push(section('Curves', chartGrid(charts)));
   if (run.sparsityTable !== undefined) body.push(section('Sparsity per layer', sparsityTableHtml(run.sparsityTable)));
-  if (run.recipeText !== undefined) body.push(section('Recipe (recipe.yaml)', preBlock(run.recipeText)));
+  if (run.recipeText !== undefined) {
+    const lines = run.recipeText.split('\n').length;
+    const table = run.recipe === undefined ? '' : recipeSummaryHtml(run.recipe);
+    body.push(section('Recipe', `${table}<details><summary>recipe.yaml as written (${lines} lines)</summary>${preBlock(run.recipeText)}</details>`));
+  }
   if (run.summaryFields.size > 0) {
     const rows = [...run.summaryFields].map(([k, v]) => [k, formatMetric(v)]);
     body.push(section('Every number in summary.json', `<details><summary>${rows.length} fields</summary>${htmlTable(['key', 'value'], rows, [false, true])}</details>`));
@@ -55,7 +61,8 @@ export function runReportHtml(run: RunView, title = `Run ${run.name}`): string {
 function progressWords(run: RunView): string[] {
   const words: string[] = [];
   if (run.steps !== undefined) words.push(`${run.steps} steps`);
-  if (run.epochs !== undefined) words.push(`${run.epochs} epochs`);
+  // a run stopped by steps ends mid-epoch: 0.1595744680851064 reads as 0.16
+  if (run.epochs !== undefined) words.push(`${Number.isInteger(run.epochs) ? run.epochs : run.epochs.toFixed(2)} epochs`);
   if (run.wallSeconds !== undefined) words.push(`${formatSeconds(run.wallSeconds)} wall time`);
   return words;
 }

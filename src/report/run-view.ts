@@ -24,10 +24,11 @@
  * const run = loadRun('runs/vit-1of8-mdgf');
  * run.final.accuracy; run.flops.sparseAware; run.train.map((p) => [p.step, p.values.loss]);
  */
-import { pickFlops, type FlopTotals } from './flop-fields.js';
+import { pickFlops, type RunFlops } from './flop-fields.js';
 import { flattenNumbers, keyWords, readMetricKey, recordSplit, type MetricName, type Split } from './metric-names.js';
 import { isObject, readRunFolder, type JsonObject, type RunFolder } from './run-folder.js';
 import { extent } from './scale.js';
+import { formatSi } from './number-format.js';
 
 export type MetricValues = Partial<Record<MetricName, number>>;
 
@@ -35,14 +36,19 @@ export interface MetricPoint {
   readonly step: number | undefined;
   readonly epoch: number | undefined;
   /** Cumulative training FLOPs at this record, when it logged them. */
-  readonly flops: FlopTotals;
+  readonly flops: RunFlops;
   readonly values: MetricValues;
 }
 
 export interface RunView {
   readonly path: string;
   readonly name: string;
+  /** recipe.yaml, parsed and as written. */
+  readonly recipe: JsonObject | undefined;
   readonly recipeText: string | undefined;
+  /** The summary's words on the model ('vit, 72.1 k parameters') and the data, when it has them. */
+  readonly model: string | undefined;
+  readonly data: string | undefined;
   /** '1:8', '2:4 (qkv 1:4)', 'dense'. */
   readonly pattern: string;
   /** 'srste', 'mdgf (exp)', 'sdgf (stepwise)', or '—' for a dense run. */
@@ -52,7 +58,7 @@ export interface RunView {
   /** Final evaluation figures: the summary's, else the last evaluation's. */
   readonly final: MetricValues;
   readonly finalTrainLoss: number | undefined;
-  readonly flops: FlopTotals;
+  readonly flops: RunFlops;
   readonly wallSeconds: number | undefined;
   readonly steps: number | undefined;
   readonly epochs: number | undefined;
@@ -108,7 +114,7 @@ export function viewRun(folder: RunFolder): RunView {
   const totals = pickFlops(fields);
   const { pattern, flow } = patternAndFlow(folder.recipe, summary);
   const points = calibrateFlops([...train, ...evals], totals, pattern === 'dense');
-  const lastFlops = (k: keyof FlopTotals): number | undefined => maxOf(points.map((p) => p.flops[k]));
+  const lastFlops = (k: keyof RunFlops): number | undefined => maxOf(points.map((p) => p.flops[k]));
   const executed = totals.executed ?? lastFlops('executed');
   const sparseAware = totals.sparseAware ?? lastFlops('sparseAware') ?? (pattern === 'dense' ? executed : undefined);
   const notes = [...folder.notes];
@@ -118,7 +124,10 @@ export function viewRun(folder: RunFolder): RunView {
   return {
     path: folder.path,
     name: folder.name,
+    recipe: folder.recipe,
     recipeText: folder.recipeText,
+    model: modelWords(summary.model),
+    data: typeof summary.data === 'string' ? summary.data : undefined,
     pattern,
     flow,
     train: points.slice(0, train.length),
@@ -174,7 +183,7 @@ function splitRecord(rec: JsonObject): { trainPoint?: MetricPoint; evalPoint?: M
  * sparse-aware slot when their final value matches the summary's sparse-aware
  * total better than its executed one; a dense run's count serves as both.
  */
-function calibrateFlops(points: readonly MetricPoint[], totals: FlopTotals, dense: boolean): MetricPoint[] {
+function calibrateFlops(points: readonly MetricPoint[], totals: RunFlops, dense: boolean): MetricPoint[] {
   const last = maxOf(points.map((p) => p.flops.executed));
   const { executed, sparseAware } = totals;
   const moveToSparse =
@@ -216,6 +225,12 @@ function patternAndFlow(recipe: JsonObject | undefined, summary: JsonObject): { 
   if (typeof summary.pattern === 'string') pattern = summary.pattern;
   if (typeof summary.flow === 'string') flow = summary.flow;
   return { pattern, flow };
+}
+
+function modelWords(model: unknown): string | undefined {
+  if (typeof model === 'string') return model;
+  if (!isObject(model) || typeof model.type !== 'string') return undefined;
+  return typeof model.parameters === 'number' ? `${model.type}, ${formatSi(model.parameters)} parameters` : model.type;
 }
 
 function findSparsity(recipe: JsonObject | undefined, summary: JsonObject): JsonObject | undefined {
