@@ -3,7 +3,7 @@
  * a 3×3 stem, stages of basic residual blocks (conv-BN-ReLU-conv-BN plus a
  * shortcut, 1×1 conv-BN when the shape changes), global average pooling and
  * a linear head. Names follow torchvision's ResNet (conv1, bn1, downsample.0).
- * Shapes: x [B, C, H, W] -> logits [B, K]; each stage's stride divides H, W.
+ * Shapes: x [B, C, H, W] -> [B, C_last, H/S, W/S] (S the product of strides, rounded up) -> logits [B, K].
  */
 import { z } from 'zod';
 import { BatchNorm2d } from '../nn/batch-norm2d.js';
