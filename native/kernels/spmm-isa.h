@@ -1,0 +1,54 @@
+// One instruction set's half of the sparse products (see spmm.h): panel
+// packing and unpacking, and the inner loops over stored weights. The
+// drivers (spmm-rows.cc, spmm-bsr.cc) pick a table, split the work between
+// threads and own the buffers; spmm-impl.h fills a table for each ISA.
+//
+// A panel holds up to P = 4 · lanes batch rows transposed, [K][P]; a panel
+// narrower than P uses V = ceil(width / lanes) vectors per row (index V-1
+// below), the unused lanes zero. Tiles hold one P-float row per output row.
+#pragma once
+
+#include <cstdint>
+
+namespace sk {
+
+constexpr int kSpmmMaxRows = 4;     // output rows one element- or block-row call handles
+constexpr int kSpmmMaxPanels = 4;   // panels one sddmm call reduces over
+
+struct SpmmIsa {
+  int lanes;  // floats per vector
+  int panel;  // P: floats per panel row (4 vectors)
+  // x[0:nb, 0:nk] (row stride ldx) -> dst [nk][pw], lanes nb..pw zero (pw a multiple of lanes).
+  void (*pack)(const float* x, int64_t ldx, int64_t nb, int64_t nk, float* dst, int64_t pw);
+  // y[0:nb, 0:no] (row stride ldy) = (accumulate ? y : 0) + tile[0:no][0:nb] (tile rows pw apart).
+  void (*unpack)(const float* tile, int64_t no, int64_t nb, float* y, int64_t ldy, bool accumulate, int64_t pw);
+  // tile[r] = (load ? tile[r] : 0) + Σ_{s < count} val[r][s] · xp[col[r][s]], for R = index + 1 rows.
+  void (*rows[4][kSpmmMaxRows])(const float* xp, const int32_t* const* col, const float* const* val, int64_t count,
+                                float* const* tile, bool load);
+  // Block rows: for the R = index + 1 rows r of one block row, over `count`
+  // blocks t (block index blk ? blk[t] : first + t, block column bcol[t]):
+  // tile[r] = (load ? tile[r] : 0) + Σ_t Σ_{j < bw} w(t, r, j) · xp[bcol[t]·bw + j],
+  // w(t, r, j) = val[index·bstride + r·rstride + j·cstride].
+  void (*blocks[4][kSpmmMaxRows])(const float* xp, const int32_t* bcol, const int32_t* blk, int64_t first, int64_t count,
+                                  int bw, const float* val, int64_t bstride, int64_t rstride, int64_t cstride,
+                                  float* const* tile, bool load);
+  // out[s] = (accumulate ? out[s] : 0) + Σ_p dy[p] · xp[p][col[s]] over NP = index + 1
+  // full panels (dy[p]: one P-float panel row).
+  void (*sddmm[kSpmmMaxPanels])(const float* const* xp, const float* const* dy, const int32_t* col, int64_t count,
+                                float* out, bool accumulate);
+  // out[b·ldo] = (accumulate ? out[b·ldo] : 0) + Σ_s val[s] · x[b·ldx + col[s]] for b < nb (gather path).
+  void (*gather)(int64_t nb, const float* x, int64_t ldx, const int32_t* col, const float* val, int64_t count,
+                 float* out, int64_t ldo, bool accumulate);
+  // Columns of N:M slots [s0, s1) of one row: base[s] + the log2(M)-bit position
+  // of slot s in `row` (row_bytes long).
+  void (*decode)(const uint8_t* row, int64_t row_bytes, int bits, const int32_t* base, int64_t s0, int64_t s1,
+                 int32_t* out);
+};
+
+const SpmmIsa& spmm_isa_portable();
+const SpmmIsa& spmm_isa_avx2();
+const SpmmIsa& spmm_isa_avx512();
+// The table of the active instruction set.
+const SpmmIsa& spmm_isa();
+
+}  // namespace sk

@@ -1,0 +1,8 @@
+#include "spmm-impl.h"
+
+namespace sk {
+const SpmmIsa& spmm_isa_avx512() {
+  static const SpmmIsa isa = make_spmm_isa();
+  return isa;
+}
+}  // namespace sk

@@ -1,0 +1,54 @@
+// Sparse products of a Linear layer, as src/kernels/ref/spmm-{nm,csr,bsr}.ts:
+//   forward          Y  = X·Wᵀ                  nm_spmm, csr_spmm, bsr_spmm
+//   input gradient   dX = dY·W                  spmm_transposed, bsr_spmm_transposed
+//   weight gradient  dW = dYᵀ·X at W's entries  nm_sddmm, csr_sddmm, bsr_sddmm
+// Shapes: W [O, K] (rows O, cols K); X, dX [B, K]; Y, dY [B, O], row-major.
+// `accumulate` adds onto the output instead of overwriting it.
+//
+// Design: for batches above kSpmmSkinnyBatch, X (or dY) is packed into
+// panels of P batch rows stored transposed, [K][P], so that every stored
+// weight is one broadcast times a P-wide vector row of the panel; the
+// products land in a tile [rows][P] that is transposed back into Y. The
+// panel is cut into K blocks that fit in L1 when rows hold enough weights per
+// block to pay for it. Threads own disjoint ranges of output rows, balanced
+// by stored weights. Small batches gather X directly (bandwidth-bound).
+#pragma once
+
+#include <cstdint>
+
+namespace sk {
+
+// Batches up to this size take the gather path (no packing).
+constexpr int64_t kSpmmSkinnyBatch = 4;
+
+// N:M, values [O, K/M, N], positions log2(M) bits per slot, one
+// byte-aligned stream of row_bytes per row. Requires M a power of two
+// (2..64) dividing K, 1 <= N < M.
+void nm_spmm(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* values, const uint8_t* positions,
+             const float* x, float* y, bool accumulate);
+void nm_sddmm(int64_t batch, int64_t rows, int64_t cols, int n, int m, const uint8_t* positions, const float* x,
+              const float* dy, float* d_values, bool accumulate);
+
+// CSR: row_ptr [O + 1] non-decreasing from 0, col_idx [nnz] in [0, K).
+void csr_spmm(int64_t batch, int64_t rows, int64_t cols, const int32_t* row_ptr, const int32_t* col_idx,
+              const float* values, const float* x, float* y, bool accumulate);
+void csr_sddmm(int64_t batch, int64_t rows, int64_t cols, const int32_t* row_ptr, const int32_t* col_idx, const float* x,
+               const float* dy, float* d_values, bool accumulate);
+
+// dX = dY·W through W's column-major index: t_ptr [K + 1], t_row [nnz] in
+// [0, O), t_perm [nnz] in [0, nnz values).
+void spmm_transposed(int64_t batch, int64_t rows, int64_t cols, const int32_t* t_ptr, const int32_t* t_row,
+                     const int32_t* t_perm, const float* values, const float* dy, float* dx, bool accumulate);
+
+// BSR with bh × bw blocks: row_ptr [O/bh + 1], col_idx [blocks] block
+// columns, values [blocks, bh, bw]; the transposed form indexes block
+// columns: t_ptr [K/bw + 1], t_row [blocks] block rows, t_perm [blocks].
+void bsr_spmm(int64_t batch, int64_t rows, int64_t cols, int bh, int bw, const int32_t* row_ptr, const int32_t* col_idx,
+              const float* values, const float* x, float* y, bool accumulate);
+void bsr_sddmm(int64_t batch, int64_t rows, int64_t cols, int bh, int bw, const int32_t* row_ptr, const int32_t* col_idx,
+               const float* x, const float* dy, float* d_values, bool accumulate);
+void bsr_spmm_transposed(int64_t batch, int64_t rows, int64_t cols, int bh, int bw, const int32_t* t_ptr,
+                         const int32_t* t_row, const int32_t* t_perm, const float* values, const float* dy, float* dx,
+                         bool accumulate);
+
+}  // namespace sk

@@ -1,0 +1,221 @@
+// Native sparse products against their references (src/kernels/ref/spmm-*.ts)
+// on every instruction set the CPU supports, with 2 and then 1 threads.
+// Shapes: W [O, K]; X, dX [B, K]; Y, dY [B, O]. Sizes cover 1, 3, 7, 33 and
+// 1023; batch 1 and 3 (gather path), 5..65 (one narrow panel), 130 (panels
+// plus a narrow last one); K blocks (long rows); odd row counts, so thread
+// slices end mid-way; and transposed products over N:M weights, whose
+// thread slices (by column) cut through groups of M.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  bsrSddmm,
+  bsrSpmm,
+  bsrSpmmTransposed,
+  csrSddmm,
+  csrSpmm,
+  nmSddmm,
+  nmSpmm,
+  spmmTransposed,
+  type Kernel,
+} from '../../src/kernels/index.js';
+import { BSRMatrix, CSRMatrix, NMPacked, Rng, Tensor, transposeIndex } from '../../src/index.js';
+import { configLabel, nativeParity, nativeTest, randomFloats, requireNative } from '../helpers/native.js';
+
+const abs = (a: Float32Array): Float32Array => a.map(Math.abs);
+
+/**
+ * |native − reference| <= (terms + 4)·2^-24·Σ|w·x| per element: the bound of
+ * any summation order in fp32, from the reference run on absolute values.
+ */
+function assertWithinRounding(actual: Float32Array, expected: Float32Array, absSum: Float32Array, terms: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  const u = (terms + 4) * 2 ** -24;
+  for (let i = 0; i < expected.length; i++) {
+    const tol = u * absSum[i]! + 1e-30;
+    if (!(Math.abs(actual[i]! - expected[i]!) <= tol)) assert.fail(`${what}[${i}]: ${actual[i]} vs reference ${expected[i]} (tolerance ${tol.toExponential(2)})`);
+  }
+}
+
+function randomNM(rows: number, cols: number, n: number, m: number, rng: Rng): Tensor {
+  const d = new Float32Array(rows * cols);
+  for (let g = 0; g < d.length; g += m) {
+    const perm = rng.permutation(m);
+    for (let i = 0; i < n; i++) d[g + perm[i]!] = rng.uniform(-1, 1);
+  }
+  return new Tensor(d, [rows, cols]);
+}
+
+function randomSparse(rows: number, cols: number, density: number, rng: Rng): Tensor {
+  return new Tensor(Float32Array.from({ length: rows * cols }, () => (rng.uniform() < density ? rng.uniform(-1, 1) : 0)), [rows, cols]);
+}
+
+function randomBlocks(rows: number, cols: number, bh: number, bw: number, rng: Rng): Tensor {
+  const d = new Float32Array(rows * cols);
+  for (let br = 0; br < rows / bh; br++) {
+    for (let bc = 0; bc < cols / bw; bc++) {
+      if (rng.uniform() < 0.4) continue;
+      for (let i = 0; i < bh; i++) for (let j = 0; j < bw; j++) d[(br * bh + i) * cols + bc * bw + j] = rng.uniform(-1, 1);
+    }
+  }
+  return new Tensor(d, [rows, cols]);
+}
+
+/** The native twin or the reference of a kernel. */
+function pick<F extends (...args: never[]) => unknown>(k: Kernel<F>, impl: 'native' | 'reference'): F {
+  return impl === 'native' ? requireNative(k) : k.reference;
+}
+
+/** One kernel call: how to run it on an output array, and what the reference gives. */
+interface Check {
+  what: string;
+  run: (impl: 'native' | 'reference', out: Float32Array, absolute?: boolean) => void;
+  outLength: number;
+  terms: number;
+}
+
+type Matrix = NMPacked | CSRMatrix | BSRMatrix;
+
+/** The three products of one sparse matrix at one batch size. */
+function productChecks(w: Matrix, batch: number, rng: Rng, label: string): Check[] {
+  const x = randomFloats(batch * w.cols, rng);
+  const dy = randomFloats(batch * w.rows, rng);
+  const t = transposeIndex(w);
+  const a = (v: Float32Array, absolute?: boolean): Float32Array => (absolute === true ? abs(v) : v);
+  const terms = w.format === 'csr' ? w.cols : w.format === 'nm' ? w.slotsPerRow : w.cols;
+  const colTerms = w.rows;
+  let fwd: Check['run'];
+  let grad: Check['run'];
+  let sd: Check['run'];
+  switch (w.format) {
+    case 'nm':
+      fwd = (impl, out, ab) => pick(nmSpmm, impl)(batch, w.rows, w.cols, w.n, w.m, a(w.values, ab), w.positions, a(x, ab), out, false);
+      sd = (impl, out, ab) => pick(nmSddmm, impl)(batch, w.rows, w.cols, w.n, w.m, w.positions, a(x, ab), a(dy, ab), out, false);
+      grad = (impl, out, ab) => pick(spmmTransposed, impl)(batch, w.rows, w.cols, t.ptr, t.row, t.perm, a(w.values, ab), a(dy, ab), out, false);
+      break;
+    case 'csr':
+      fwd = (impl, out, ab) => pick(csrSpmm, impl)(batch, w.rows, w.cols, w.rowPtr, w.colIdx, a(w.values, ab), a(x, ab), out, false);
+      sd = (impl, out, ab) => pick(csrSddmm, impl)(batch, w.rows, w.cols, w.rowPtr, w.colIdx, a(x, ab), a(dy, ab), out, false);
+      grad = (impl, out, ab) => pick(spmmTransposed, impl)(batch, w.rows, w.cols, t.ptr, t.row, t.perm, a(w.values, ab), a(dy, ab), out, false);
+      break;
+    case 'bsr': {
+      const { blockRows: bh, blockCols: bw } = w;
+      fwd = (impl, out, ab) => pick(bsrSpmm, impl)(batch, w.rows, w.cols, bh, bw, w.rowPtr, w.colIdx, a(w.values, ab), a(x, ab), out, false);
+      sd = (impl, out, ab) => pick(bsrSddmm, impl)(batch, w.rows, w.cols, bh, bw, w.rowPtr, w.colIdx, a(x, ab), a(dy, ab), out, false);
+      grad = (impl, out, ab) =>
+        pick(bsrSpmmTransposed, impl)(batch, w.rows, w.cols, bh, bw, t.ptr, t.row, t.perm, a(w.values, ab), a(dy, ab), out, false);
+      break;
+    }
+  }
+  return [
+    { what: `${label} forward`, run: fwd, outLength: batch * w.rows, terms },
+    { what: `${label} input gradient`, run: grad, outLength: batch * w.cols, terms: colTerms },
+    { what: `${label} weight gradient`, run: sd, outLength: w.values.length, terms: batch },
+  ];
+}
+
+let cached: Check[] | undefined;
+
+function allChecks(): Check[] {
+  if (cached !== undefined) return cached;
+  const rng = new Rng(21);
+  const out: Check[] = [];
+  const add = (w: Matrix, label: string, batches: readonly number[]): void => {
+    for (const b of batches) out.push(...productChecks(w, b, rng, `${label} batch ${b}`));
+  };
+  for (const [rows, cols, n, m, batches] of [
+    [1, 4, 1, 4, [1, 3, 7]],
+    [3, 8, 3, 8, [1, 33]],
+    [7, 24, 2, 4, [5, 65]],
+    [33, 64, 1, 8, [1, 130]],
+    [5, 96, 3, 32, [4, 17]],
+    [1023, 8, 1, 8, [1, 7]],
+    [7, 1024, 2, 4, [70]],
+    [9, 1536, 3, 8, [33]],
+    [2, 128, 8, 64, [1, 9]],
+    [6, 12, 1, 4, [66]],
+  ] as const) {
+    add(NMPacked.fromDense(randomNM(rows, cols, n, m, rng), { n, m }), `nm ${n}:${m} ${rows}x${cols}`, batches);
+  }
+  for (const [rows, cols, density, batches] of [
+    [1, 1, 1, [1, 5]],
+    [7, 33, 0.3, [1, 3, 65]],
+    [33, 7, 0.5, [2, 33]],
+    [1023, 3, 0.2, [1, 9]],
+    [3, 1023, 0.05, [7, 130]],
+    [5, 2048, 0.5, [70]],
+    [9, 9, 0, [5]],
+  ] as const) {
+    add(CSRMatrix.fromDense(randomSparse(rows, cols, density, rng)), `csr ${density} ${rows}x${cols}`, batches);
+  }
+  for (const [rows, cols, bh, bw, batches] of [
+    [8, 12, 4, 4, [1, 5, 65]],
+    [33, 7, 3, 1, [3, 33]],
+    [32, 64, 16, 16, [1, 70]],
+    [64, 64, 32, 32, [2, 17]],
+    [6, 10, 2, 5, [1, 130]],
+    [7, 1023, 7, 3, [9]],
+  ] as const) {
+    add(BSRMatrix.fromDense(randomBlocks(rows, cols, bh, bw, rng), { blockRows: bh, blockCols: bw }), `bsr ${bh}x${bw} ${rows}x${cols}`, batches);
+  }
+  cached = out;
+  return out;
+}
+
+/** Reference results, computed once per check. */
+const expectedOf = new Map<Check, { value: Float32Array; absSum: Float32Array }>();
+
+function expected(ch: Check): { value: Float32Array; absSum: Float32Array } {
+  let e = expectedOf.get(ch);
+  if (e === undefined) {
+    const value = new Float32Array(ch.outLength);
+    ch.run('reference', value);
+    const absSum = new Float32Array(ch.outLength);
+    ch.run('reference', absSum, true);
+    e = { value, absSum };
+    expectedOf.set(ch, e);
+  }
+  return e;
+}
+
+nativeParity({
+  'sparse products: native matches reference on N:M, CSR and BSR (forward, input and weight gradients)': (cfg) => {
+    for (const ch of allChecks()) {
+      const out = new Float32Array(ch.outLength).fill(Number.NaN);
+      ch.run('native', out);
+      const e = expected(ch);
+      assertWithinRounding(out, e.value, e.absSum, ch.terms, `${ch.what} ${configLabel(cfg)}`);
+    }
+  },
+  'sparse products: accumulate adds onto the output': (cfg) => {
+    const rng = new Rng(5);
+    const w = NMPacked.fromDense(randomNM(9, 32, 2, 8, rng), { n: 2, m: 8 });
+    for (const batch of [2, 40]) {
+      const x = randomFloats(batch * 32, rng);
+      const base = randomFloats(batch * 9, rng);
+      const got = new Float32Array(base);
+      requireNative(nmSpmm)(batch, 9, 32, 2, 8, w.values, w.positions, x, got, true);
+      const want = new Float32Array(base);
+      nmSpmm.reference(batch, 9, 32, 2, 8, w.values, w.positions, x, want, true);
+      assertWithinRounding(got, want, new Float32Array(want.length).fill(64), 8, `accumulate batch ${batch} ${configLabel(cfg)}`);
+    }
+  },
+});
+
+test('sparse kernels: corrupt indices and short arrays are RangeErrors naming the kernel and the array', nativeTest(), () => {
+  const native = requireNative(csrSpmm);
+  const x = new Float32Array(6);
+  const y = new Float32Array(2);
+  const values = Float32Array.of(1, 2);
+  assert.throws(() => native(2, 1, 3, Int32Array.of(0, 2), Int32Array.of(0, 3), values, x, y, false), /csrSpmm: colIdx\[1\] = 3 lies outside \[0, 3\)/);
+  assert.throws(() => native(2, 1, 3, Int32Array.of(0, 3), Int32Array.of(0, 1, 2), values, x, y, false), /csrSpmm: values \(\[nnz\]\) holds 2/);
+  assert.throws(() => native(2, 2, 3, Int32Array.of(0, 2, 1), Int32Array.of(0, 1), values, x, new Float32Array(4), false), /rowPtr.*falls from 2 to 1/);
+  assert.throws(() => native(2, 1, 3, Int32Array.of(0, 2), Int32Array.of(0, 1), values, x, x.subarray(0, 2), false), /y shares memory with x/);
+  const t = requireNative(spmmTransposed);
+  assert.throws(() => t(1, 1, 2, Int32Array.of(0, 1, 2), Int32Array.of(0, 0), Int32Array.of(0, 5), values, new Float32Array(1), new Float32Array(2), false), /tPerm\[1\] = 5/);
+  const nm = requireNative(nmSpmm);
+  assert.throws(() => nm(1, 1, 6, 1, 6, new Float32Array(1), new Uint8Array(1), new Float32Array(6), new Float32Array(1), false), /m = 6 must be a power of two/);
+  assert.throws(() => nm(1, 2, 8, 1, 4, new Float32Array(4), new Uint8Array(1), new Float32Array(8), new Float32Array(2), false), /positions .* holds 1/);
+  assert.throws(() => nm(1, 1, 8, 1, 4, new Float32Array(2), new Int32Array(1) as never, new Float32Array(8), new Float32Array(1), false), /positions must be a Uint8Array/);
+  const b = requireNative(bsrSpmm);
+  assert.throws(() => b(1, 4, 6, 4, 4, Int32Array.of(0, 0), new Int32Array(0), new Float32Array(0), new Float32Array(6), new Float32Array(4), false), /do not tile 4×6/);
+});
