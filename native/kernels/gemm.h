@@ -20,6 +20,8 @@ namespace sk {
 
 // The caller guarantees that every element the sizes reach lies inside the
 // buffers, that C overlaps neither A nor B, and that ldc >= n when m > 1.
+// Uses the thread pool, so it must not be called from inside a parallel_for
+// or parallel_run task.
 void gemm(int64_t batch, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
           int64_t stride_a, int64_t lda, const float* b, int64_t stride_b, int64_t ldb, float beta, float* c,
           int64_t stride_c, int64_t ldc);
