@@ -1,0 +1,5 @@
+#include "scalar-op-impl.h"
+
+namespace sk {
+ScalarOpFns scalar_op_fns_avx512() { return scalar_op_fns_impl(); }
+}  // namespace sk
