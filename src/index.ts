@@ -16,5 +16,7 @@ export * from './sparse/index.js';
 // Models (MLP, CNN, ViT, GPT), their config schemas, buildModel, and timm / Hugging Face weight import-export.
 export * from './models/index.js';
 export * from './data/index.js';
+// Training: recipes, the trainer, evaluation, checkpoints, metrics, run folders.
+export * from './train/index.js';
 // Reports: HTML pages with SVG plots of one run or a comparison of runs.
 export * from './report/index.js';

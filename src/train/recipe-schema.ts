@@ -117,9 +117,9 @@ const LrScheduleSchema = z
 
 const TrainSchema = z
   .strictObject({
-    /** Length of the run: epochs, or steps (optimizer updates); give one (default 1 epoch). */
-    epochs: positiveInt.optional(),
-    steps: positiveInt.optional(),
+    /** Length of the run: epochs, or steps (optimizer updates); give one (default 1 epoch; null unsets, e.g. --set train.epochs=null). */
+    epochs: positiveInt.nullish(),
+    steps: positiveInt.nullish(),
     batchSize: positiveInt.default(64),
     /** Evaluate every this many steps as well as after each epoch (0: after each epoch only). */
     evalEvery: nonNegativeInt.default(0),
@@ -135,7 +135,7 @@ const TrainSchema = z
     threads: positiveInt.optional(),
     labelSmoothing: fraction.default(0),
   })
-  .refine((t) => t.epochs === undefined || t.steps === undefined, { message: 'give train.epochs or train.steps, not both', path: ['steps'] });
+  .refine((t) => (t.epochs ?? null) === null || (t.steps ?? null) === null, { message: 'give train.epochs or train.steps, not both', path: ['steps'] });
 
 /**
  * The whole recipe. `sparsity` is sparse-core's plan schema

@@ -1,0 +1,28 @@
+/** Training: recipes, the trainer, evaluation, checkpoints, metrics and the run folder. */
+export { RecipeSchema, loadRecipe, parseRecipe } from './recipe-schema.js';
+export type { DataConfig, LrScheduleRecipe, OptimConfig, Recipe, RecipeInput, TrainConfig } from './recipe-schema.js';
+export { train } from './trainer.js';
+export type { TrainOptions, TrainResult } from './trainer.js';
+export { setupTraining, trainingLoss } from './run-setup.js';
+export type { TrainingSetup } from './run-setup.js';
+export { loadTaskData } from './task-data.js';
+export type { ImageTaskData, TaskData, TextTaskData } from './task-data.js';
+export { buildOptimizer, buildLrSchedule } from './build-optimizer.js';
+export { evaluate } from './evaluate.js';
+export type { EvalMetrics, EvalOptions } from './evaluate.js';
+export { evaluateRun } from './evaluate-run.js';
+export type { EvaluateRunOptions, RunEvaluation } from './evaluate-run.js';
+export { CHECKPOINT_JSON, MODEL_FILE, saveCheckpoint, loadCheckpoint, hasCheckpoint } from './checkpoint.js';
+export type { CheckpointState, CheckpointTensors, LoadedCheckpoint } from './checkpoint.js';
+export { TrainingDivergedError, nonFiniteReason, firstNonFiniteParameter, gradientNorm } from './nan-guard.js';
+export { SparseFlopTracker } from './sparse-flop-tracker.js';
+export { recipeDifferences } from './recipe-diff.js';
+export { inspectSafetensors, formatTensorTable } from './inspect-tensors.js';
+export type { TensorInfo } from './inspect-tensors.js';
+export { flopTotals } from './run-summary.js';
+export type { FlopTotals, RunSummary } from './run-summary.js';
+export { Progress, formatDuration, formatNumber } from './progress.js';
+export type { ProgressOptions } from './progress.js';
+export { addBatch, classificationMetrics, emptyTotals, languageMetrics } from './metrics.js';
+export type { ClassificationMetrics, ClassificationTotals } from './metrics.js';
+export { RunDir } from './run-dir.js';
