@@ -14,31 +14,6 @@
 namespace sk {
 namespace {
 
-// Σ (x − mu)² in float64.
-inline double sum_sq_dev(const float* x, int64_t n, double mu) {
-  const vd m = splat_d(mu);
-  vd s0 = {};
-  vd s1 = {};
-  int64_t i = 0;
-  for (; i + kW <= n; i += kW) {
-    const vf v = load(x + i);
-    const vd a = low_d(v) - m;
-    const vd b = high_d(v) - m;
-    s0 += a * a;
-    s1 += b * b;
-  }
-  if (i < n) {
-    const vf v = load_part(x + i, n - i, 0.0f);
-    const vi keep = lanes_below(n - i);
-    const vf dev_mask = keep ? splat(1.0f) : splat(0.0f);
-    const vd a = (low_d(v) - m) * low_d(dev_mask);
-    const vd b = (high_d(v) - m) * high_d(dev_mask);
-    s0 += a * a;
-    s1 += b * b;
-  }
-  return fold(s0, s1);
-}
-
 void layer_norm_forward_impl(int64_t r0, int64_t r1, int64_t cols, double eps, const float* x, const float* weight,
                              const float* bias, float* y, float* mean, float* rstd) {
   const vf one = splat(1.0f);

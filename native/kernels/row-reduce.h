@@ -80,6 +80,52 @@ inline float max_row(const float* x, int64_t n) {
   return r;
 }
 
+// Σ (x − mu)² in float64.
+inline double sum_sq_dev(const float* x, int64_t n, double mu) {
+  const vd m = splat_d(mu);
+  vd s0 = {};
+  vd s1 = {};
+  int64_t i = 0;
+  for (; i + kW <= n; i += kW) {
+    const vf v = load(x + i);
+    const vd a = low_d(v) - m;
+    const vd b = high_d(v) - m;
+    s0 += a * a;
+    s1 += b * b;
+  }
+  if (i < n) {
+    const vf v = load_part(x + i, n - i, 0.0f);
+    const vi keep = lanes_below(n - i);
+    const vf dev_mask = keep ? splat(1.0f) : splat(0.0f);
+    const vd a = (low_d(v) - m) * low_d(dev_mask);
+    const vd b = (high_d(v) - m) * high_d(dev_mask);
+    s0 += a * a;
+    s1 += b * b;
+  }
+  return fold(s0, s1);
+}
+
+// Σ g·(x − mu) in float64.
+inline double sum_prod_dev(const float* g, const float* x, int64_t n, double mu) {
+  const vd m = splat_d(mu);
+  vd s0 = {};
+  vd s1 = {};
+  int64_t i = 0;
+  for (; i + kW <= n; i += kW) {
+    const vf u = load(g + i);
+    const vf v = load(x + i);
+    s0 += low_d(u) * (low_d(v) - m);
+    s1 += high_d(u) * (high_d(v) - m);
+  }
+  if (i < n) {
+    const vf u = load_part(g + i, n - i, 0.0f);
+    const vf v = load_part(x + i, n - i, 0.0f);
+    s0 += low_d(u) * (low_d(v) - m);
+    s1 += high_d(u) * (high_d(v) - m);
+  }
+  return fold(s0, s1);
+}
+
 // Σ e^(x − m) in float64; with kStore each term is also written to out.
 template <bool kStore>
 inline double sum_exp_row(const float* x, float m, float* out, int64_t n) {
