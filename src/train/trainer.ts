@@ -8,6 +8,14 @@
  * as the uninterrupted run would have: same batches, dropout, masks and
  * metrics (only the timing fields differ).
  *
+ * metrics.jsonl holds one JSON object per line:
+ * - `{type: 'train', step, epoch, loss, lr, gradNorm, flops, sparseFlops?, elapsedSec, samplesPerSec}`
+ *   every train.logEvery steps (loss averaged over them; gradNorm before clipping);
+ * - `{type: 'eval', step, epoch, loss, accuracy, top5 | perplexity + bitsPerChar, count, flops, sparseFlops?}`
+ *   after each epoch, every train.evalEvery steps and at the end.
+ * `flops` counts the training GEMM FLOPs executed so far; `sparseFlops` (sparse runs) those an
+ * N:M kernel would execute under the run's gradient flow.
+ *
  * @example
  * const { summary, runDir } = train(loadRecipe('examples/fmnist-mlp.yaml'), { name: 'mlp-1' });
  * train(recipe, { name: 'mlp-1', resume: true }); // after an interruption
@@ -95,7 +103,8 @@ export function train(input: Recipe, opts: TrainOptions = {}): TrainResult {
 
   say(`train ${name}: ${setup.data.description}; ${recipe.model.type} with ${model.numParameters()} parameters; ${totalSteps} steps (${formatNumber(setup.totalEpochs)} epochs of ${batchesPerEpoch}), ${getBackend()} kernels`);
   if (opts.resume === true) say(`resuming at step ${step} from ${run.file('checkpoint.json')}`);
-  const progress = new Progress({ total: (totalSteps - step) * t.batchSize, label: name, unit: 'samples', stream, quiet: opts.quiet === true });
+  const perStep = setup.data.kind === 'text' ? t.batchSize * setup.data.contextLength : t.batchSize;
+  const progress = new Progress({ total: (totalSteps - step) * perStep, label: name, unit: text ? 'tokens' : 'samples', stream, quiet: opts.quiet === true });
 
   const summarize = (status: RunSummary['status'], error?: string): RunSummary => {
     const st = s.state;
@@ -142,7 +151,7 @@ export function train(input: Recipe, opts: TrainOptions = {}): TrainResult {
   const evalNow = (): void => {
     const m = evaluate(model, setup.data, { batchSize: Math.max(t.batchSize, 256), maxBatches: t.evalBatches });
     s.state.lastEval = m;
-    log({ type: 'eval', step, epoch: step / batchesPerEpoch, ...m, flops: sparseAware(s.state) });
+    log({ type: 'eval', step, epoch: step / batchesPerEpoch, ...m, ...flopFields(s.state, sparsity !== null) });
     const extra = m.bitsPerChar !== undefined ? `bits/char ${m.bitsPerChar.toFixed(3)}  perplexity ${formatNumber(m.perplexity!)}` : `accuracy ${(m.accuracy * 100).toFixed(2)}%  top-5 ${((m.top5 ?? 0) * 100).toFixed(2)}%`;
     progress.note(`eval  step ${step}  epoch ${formatNumber(step / batchesPerEpoch)}  loss ${m.loss.toFixed(4)}  ${extra}`);
   };
@@ -182,13 +191,13 @@ export function train(input: Recipe, opts: TrainOptions = {}): TrainResult {
     st.window.lossSum += lossValue;
     st.window.steps++;
     step++;
-    progress.tick(samples, { loss: lossValue, lr });
+    progress.tick(text ? tokens : samples, { loss: lossValue, lr });
 
     const last = step === totalSteps;
     if (step % t.logEvery === 0 || last) {
       st.savings = tracker?.savings ?? st.savings;
       log({
-        type: 'train', step, epoch: step / batchesPerEpoch, loss: st.window.lossSum / st.window.steps, lr, gradNorm: norm, flops: sparseAware(st),
+        type: 'train', step, epoch: step / batchesPerEpoch, loss: st.window.lossSum / st.window.steps, lr, gradNorm: norm, ...flopFields(st, sparsity !== null),
         elapsedSec: st.trainTimeSec, samplesPerSec: st.samples / Math.max(st.trainTimeSec, 1e-9),
       });
       st.window = { lossSum: 0, steps: 0 };
@@ -222,8 +231,10 @@ export function train(input: Recipe, opts: TrainOptions = {}): TrainResult {
   return { runDir: run.path, summary };
 }
 
-function sparseAware(st: TrainerState): number {
-  return st.flops.forward + st.flops.backward - st.savings.forward - st.savings.backward;
+/** Training FLOPs so far: executed by the kernels, and for a sparse run what an N:M kernel would execute. */
+function flopFields(st: TrainerState, sparse: boolean): { flops: number; sparseFlops?: number } {
+  const flops = st.flops.forward + st.flops.backward;
+  return sparse ? { flops, sparseFlops: flops - st.savings.forward - st.savings.backward } : { flops };
 }
 
 function checkRunFolder(run: RunDir, recipe: Recipe, resume: boolean): void {

@@ -107,6 +107,8 @@ test('a sparse run ends exactly N:M; its FLOP saving matches a hand count; inspe
   const images = 3 * 512;
   assert.equal(summary.trainingFlops.forward - summary.sparseTrainingFlops!.forward, images * 2 * 64 * 32 * 0.5);
   assert.equal(summary.sparseTrainingFlops!.backward, summary.trainingFlops.backward);
+  const lastEval = metricLines(runDir).filter((r) => r.type === 'eval').pop()!;
+  assert.deepEqual([lastEval.flops, lastEval.sparseFlops], [summary.trainingFlops.total, summary.sparseTrainingFlops!.total]);
   assert.equal(summary.sparsity!.verified, true);
   assert.deepEqual(summary.sparsity!.table.map((r) => [r.name, r.pattern, r.kept, r.validNM]), [['layers.0.weight', '2:4', 0.5, true]]);
   const weights = loadSafetensors(join(runDir, 'model.safetensors')).tensors;
