@@ -129,7 +129,7 @@ export function train(input: Recipe, opts: TrainOptions = {}): TrainResult {
 
   const checkpoint = (): void => {
     const bad = firstNonFiniteParameter(model);
-    if (bad !== null) diverge(`parameter ${bad} holds NaN or Inf after the update`);
+    if (bad !== null) diverge(`parameter ${bad} holds NaN or Inf after the update`, step);
     s.state.rngs = Object.fromEntries([...setup.rngs].map(([k, r]) => [k, r.getState()]));
     s.state.loader = loader.getState();
     s.state.sparsityStep = sparsity?.currentStep ?? null;
@@ -140,9 +140,10 @@ export function train(input: Recipe, opts: TrainOptions = {}): TrainResult {
     lastCheckpoint = { path, step };
   };
 
-  const diverge = (reason: string): never => {
+  // `at` counts steps from 1, as the metrics' step does: the update that failed, or made the weights non-finite.
+  const diverge = (reason: string, at: number): never => {
     tracker?.dispose();
-    const err = new TrainingDivergedError(step, step / batchesPerEpoch, reason, lastCheckpoint);
+    const err = new TrainingDivergedError(at, at / batchesPerEpoch, reason, lastCheckpoint);
     summarize('diverged', err.message);
     progress.done();
     throw err;
@@ -179,7 +180,7 @@ export function train(input: Recipe, opts: TrainOptions = {}): TrainResult {
     }
     if (tracker !== null) tracker.counting = false;
     const why = nonFiniteReason(lossValue, norm);
-    if (why !== null) diverge(why);
+    if (why !== null) diverge(why, step + 1);
     optimizer.step();
     const spent = flopsSince(before);
     const st = s.state;
