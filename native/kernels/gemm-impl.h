@@ -8,8 +8,8 @@
 // A micro-kernel UK provides MR, NR,
 //   UK::run(kc, ap, bp, c, ldc, alpha, beta): C[0:MR, 0:NR] = alpha·Σ_p ap[p]⊗bp[p] + beta·C
 // over packed panels ap (kc×MR) and bp (kc×NR, 64-byte aligned), beta = 0
-// never reading C, and UK::pack_transpose<R> (see below; GenericTranspose
-// gives the plain one).
+// never reading C, UK::pack_transpose<R> (see below) and UK::skinny (see
+// GemmIsa::skinny); GenericParts gives plain versions of the last two.
 #pragma once
 
 #include <cstdint>
@@ -78,13 +78,6 @@ void pack_transpose_generic(const float* x, int64_t ld, int64_t rows, int64_t st
     }
   }
 }
-
-struct GenericTranspose {
-  template <int R>
-  static void pack_transpose(const float* x, int64_t ld, int64_t rows, int64_t steps, float* dst) {
-    pack_transpose_generic<R>(x, ld, rows, steps, dst);
-  }
-};
 
 template <class UK>
 void pack_a_impl(bool trans, const float* a, int64_t lda, int64_t mc, int64_t kc, float* dst) {
@@ -175,9 +168,9 @@ void skinny_rows(bool trans_b, int64_t nc, int64_t k, float alpha, const float* 
   }
 }
 
-void skinny_impl(bool trans_b, int64_t m, int64_t nc, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
-                 int64_t ldb, float beta, float* c, int64_t ldc) {
-  static_assert(kGemmSkinnyRows == 4, "skinny_impl handles 1 to 4 rows");
+void skinny_generic(bool trans_b, int64_t m, int64_t nc, int64_t k, float alpha, const float* a, int64_t lda,
+                    const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  static_assert(kGemmSkinnyRows == 4, "skinny_generic handles 1 to 4 rows");
   switch (m) {
     case 1: skinny_rows<1>(trans_b, nc, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
     case 2: skinny_rows<2>(trans_b, nc, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
@@ -186,11 +179,23 @@ void skinny_impl(bool trans_b, int64_t m, int64_t nc, int64_t k, float alpha, co
   }
 }
 
+// The plain packing transpose and skinny path, for micro-kernels without their own.
+struct GenericParts {
+  template <int R>
+  static void pack_transpose(const float* x, int64_t ld, int64_t rows, int64_t steps, float* dst) {
+    pack_transpose_generic<R>(x, ld, rows, steps, dst);
+  }
+  static void skinny(bool trans_b, int64_t m, int64_t nc, int64_t k, float alpha, const float* a, int64_t lda,
+                     const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+    skinny_generic(trans_b, m, nc, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+};
+
 // The GemmIsa of a micro-kernel with its cache blocks.
 template <class UK>
 GemmIsa make_gemm_isa(int64_t mc, int64_t kc, int64_t nc) {
   static_assert(UK::MR > 0 && UK::NR > 0, "micro-tile sizes");
-  return GemmIsa{UK::MR, UK::NR, mc, kc, nc, pack_a_impl<UK>, pack_b_impl<UK>, macro_impl<UK>, skinny_impl};
+  return GemmIsa{UK::MR, UK::NR, mc, kc, nc, pack_a_impl<UK>, pack_b_impl<UK>, macro_impl<UK>, UK::skinny};
 }
 
 }  // namespace

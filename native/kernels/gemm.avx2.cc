@@ -7,7 +7,7 @@
 namespace sk {
 namespace {
 
-struct Avx2Kernel : GenericTranspose {
+struct Avx2Kernel : GenericParts {
   static constexpr int MR = 6;
   static constexpr int NR = 16;
 

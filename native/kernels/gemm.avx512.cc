@@ -38,9 +38,103 @@ inline void transpose16(__m512 v[16]) {
   }
 }
 
+// Lanes [0, n) of a 16-lane vector, for n anywhere (clamped to 0 and 16).
+inline __mmask16 first_lanes(int64_t n) {
+  return n >= 16 ? static_cast<__mmask16>(0xFFFF) : n <= 0 ? static_cast<__mmask16>(0) : static_cast<__mmask16>((1u << n) - 1);
+}
+
+// C[i, 0:16] (masked) = alpha·acc + beta·C; beta = 0 never reads C.
+inline void store_blend(float* c, __mmask16 mask, __m512 acc, __m512 va, __m512 vb, bool read_c) {
+  const __m512 out = read_c ? _mm512_fmadd_ps(va, acc, _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(mask, c))) : _mm512_mul_ps(va, acc);
+  _mm512_mask_storeu_ps(c, mask, out);
+}
+
+// Skinny path, B stored [K, N]: an M × 16Q tile of C in registers over all of K.
+template <int M, int Q>
+void skinny_rows_kn(int64_t nc, int64_t k, float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
+                    float beta, float* c, int64_t ldc) {
+  const __m512 va = _mm512_set1_ps(alpha);
+  const __m512 vb = _mm512_set1_ps(beta);
+  for (int64_t j0 = 0; j0 < nc; j0 += 16 * Q) {
+    __mmask16 mask[Q];
+    for (int q = 0; q < Q; q++) mask[q] = first_lanes(nc - j0 - 16 * q);
+    __m512 acc[M][Q];
+    for (int i = 0; i < M; i++) {
+      for (int q = 0; q < Q; q++) acc[i][q] = _mm512_setzero_ps();
+    }
+    const float* bp = b + j0;
+    for (int64_t p = 0; p < k; p++, bp += ldb) {
+      // Rows of B lie ldb apart, beyond the reach of hardware prefetchers.
+      if (p + 8 < k) {
+        for (int q = 0; q < Q; q++) _mm_prefetch(reinterpret_cast<const char*>(bp + 8 * ldb + 16 * q), _MM_HINT_T0);
+      }
+      __m512 bv[Q];
+      for (int q = 0; q < Q; q++) bv[q] = _mm512_maskz_loadu_ps(mask[q], bp + 16 * q);
+      for (int i = 0; i < M; i++) {
+        const __m512 av = _mm512_set1_ps(a[i * lda + p]);
+        for (int q = 0; q < Q; q++) acc[i][q] = _mm512_fmadd_ps(av, bv[q], acc[i][q]);
+      }
+    }
+    for (int i = 0; i < M; i++) {
+      for (int q = 0; q < Q; q++) store_blend(c + i * ldc + j0 + 16 * q, mask[q], acc[i][q], va, vb, beta != 0.0f);
+    }
+  }
+}
+
+// Skinny path, B stored [N, K]: dot products of M rows of A with J rows of
+// B, 16 lanes each, summed across lanes at the end.
+template <int M, int J>
+void skinny_rows_nk(int64_t j0, int64_t j1, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
+                    int64_t ldb, float beta, float* c, int64_t ldc) {
+  for (; j0 + J <= j1; j0 += J) {
+    __m512 acc[M][J];
+    for (int i = 0; i < M; i++) {
+      for (int j = 0; j < J; j++) acc[i][j] = _mm512_setzero_ps();
+    }
+    for (int64_t p = 0; p < k; p += 16) {
+      const __mmask16 mask = first_lanes(k - p);
+      __m512 bv[J];
+      for (int j = 0; j < J; j++) bv[j] = _mm512_maskz_loadu_ps(mask, b + (j0 + j) * ldb + p);
+      for (int i = 0; i < M; i++) {
+        const __m512 av = _mm512_maskz_loadu_ps(mask, a + i * lda + p);
+        for (int j = 0; j < J; j++) acc[i][j] = _mm512_fmadd_ps(av, bv[j], acc[i][j]);
+      }
+    }
+    for (int i = 0; i < M; i++) {
+      for (int j = 0; j < J; j++) {
+        float* cij = c + i * ldc + j0 + j;
+        *cij = blend(_mm512_reduce_add_ps(acc[i][j]), alpha, beta, *cij);
+      }
+    }
+  }
+}
+
+template <int M>
+void skinny_tile(bool trans_b, int64_t nc, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
+                 int64_t ldb, float beta, float* c, int64_t ldc) {
+  if (!trans_b) {
+    skinny_rows_kn<M, M <= 2 ? 8 : 4>(nc, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return;
+  }
+  const int64_t wide = nc / 4 * 4;
+  skinny_rows_nk<M, 4>(0, wide, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  skinny_rows_nk<M, 1>(wide, nc, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
 struct Avx512Kernel {
   static constexpr int MR = 14;
   static constexpr int NR = 32;
+
+  static void skinny(bool trans_b, int64_t m, int64_t nc, int64_t k, float alpha, const float* a, int64_t lda,
+                     const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+    static_assert(kGemmSkinnyRows == 4, "skinny handles 1 to 4 rows");
+    switch (m) {
+      case 1: skinny_tile<1>(trans_b, nc, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+      case 2: skinny_tile<2>(trans_b, nc, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+      case 3: skinny_tile<3>(trans_b, nc, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+      default: skinny_tile<4>(trans_b, nc, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+    }
+  }
 
   // Panels of R rows from R rows stored along the steps (see gemm-impl.h):
   // 16×16 tiles transposed in registers; masked loads zero the padding.

@@ -19,7 +19,7 @@
 namespace sk {
 namespace {
 
-struct PortableKernel : GenericTranspose {
+struct PortableKernel : GenericParts {
   static constexpr int MR = 4;
   static constexpr int NR = 8;
 
