@@ -1,5 +1,6 @@
-// AVX-512 GEMM: a 14×32 micro-kernel, 28 zmm accumulators, two B vectors
-// and A broadcast straight from memory into each FMA.
+// AVX-512 GEMM: a 14×32 micro-kernel (28 zmm accumulators, two B vectors,
+// A broadcast from memory into each FMA), packing that transposes 16×16
+// tiles in registers, and skinny-path tiles that read B unpacked.
 #include <immintrin.h>
 
 #include "gemm-impl.h"
