@@ -2,14 +2,15 @@
  * Runs the gradient-flow study (sweep.ts) and writes examples/pgf/results.md,
  * results.json and one comparison report per model.
  *
- *   node --import tsx examples/pgf/run-study.ts [--quick] [--jobs 2] [--only vit|gpt] [--out runs/pgf]
+ *   node --import tsx examples/pgf/run-study.ts [--quick] [--jobs 2] [--only vit|gpt] [--out runs/pgf] [--aggregate]
  *
  * Runs already completed in the output folder are skipped, so an interrupted
  * study resumes where it stopped. Each worker is a process with one kernel
  * thread (SPARSEKIT_THREADS=1): on 2 cores, two single-thread runs side by side
  * beat one two-thread run, since these models are too small to split a GEMM
  * well. The results cover every completed run in the output folder, whatever
- * --only selected this time. --quick (one seed, shorter runs) writes its
+ * --only selected this time; --aggregate only rewrites them from the runs
+ * already there. --quick (one seed, shorter runs) writes its
  * results into its own output folder, never over the committed ones.
  *
  * @example
@@ -30,13 +31,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 interface Args {
   quick: boolean;
+  aggregateOnly: boolean;
   jobs: number;
   only: StudyModel | null;
   out: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, jobs: 2, only: null, out: '' };
+  const args: Args = { quick: false, aggregateOnly: false, jobs: 2, only: null, out: '' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -45,6 +47,7 @@ function parseArgs(argv: readonly string[]): Args {
       return v;
     };
     if (a === '--quick') args.quick = true;
+    else if (a === '--aggregate') args.aggregateOnly = true;
     else if (a === '--jobs') {
       args.jobs = Number(value());
       if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new ArgumentError(`run-study: --jobs must be a whole number >= 1 (got ${argv[i]})`);
@@ -53,7 +56,7 @@ function parseArgs(argv: readonly string[]): Args {
       if (v !== 'vit' && v !== 'gpt') throw new ArgumentError(`run-study: --only takes vit or gpt (got ${v})`);
       args.only = v;
     } else if (a === '--out') args.out = value();
-    else throw new ArgumentError(`run-study: unknown argument ${a} (use --quick, --jobs N, --only vit|gpt, --out DIR)`);
+    else throw new ArgumentError(`run-study: unknown argument ${a} (use --quick, --jobs N, --only vit|gpt, --out DIR, --aggregate)`);
   }
   if (args.out === '') args.out = args.quick ? 'runs/pgf-quick' : 'runs/pgf';
   return args;
@@ -135,13 +138,14 @@ function describeScale(sweep: StudySweep, outcomes: readonly RunOutcome[]): stri
   return lines.join('\n');
 }
 
-function resultsMarkdown(sweep: StudySweep, rows: readonly ResultRow[], outcomes: readonly RunOutcome[], command: string): string {
+function resultsMarkdown(sweep: StudySweep, rows: readonly ResultRow[], outcomes: readonly RunOutcome[], total: number, command: string): string {
   const part = (m: StudyModel): string => resultsTable(rows.filter((r) => r.model === m));
   const backends = [...new Set(rows.flatMap((r) => r.backends))].join(', ');
   return `# Progressive gradient flow study: results
 
 Reproduce with \`${command}\` (about 40 minutes on 2 shared cores; runs resume).
-Mean ± sample standard deviation over seeds ${sweep.seeds.join(', ')}; kernels: ${backends}.
+Mean ± sample standard deviation over seeds ${sweep.seeds.join(', ')} (the seeds column counts the
+completed runs of each row); ${outcomes.length} of ${total} runs complete; kernels: ${backends}.
 
 **Scale.** This is a small-scale replication, not the paper's setting (ViT-Base on
 ImageNet, GPT-style models on large corpora for many epochs): tiny models,
@@ -153,7 +157,10 @@ Every sparse run: ${sweep.denseFraction * 100}% dense, then sparse, then ${sweep
 masks recomputed every step; the patterns hold along the input dimension. sdgf-* runs are
 structure decay with the ste flow. Geometric structure decay needs groups of 8M: where
 that does not divide a layer's input width (1:16 and 1:32 at width 64) the early stages
-use the largest group that does (ViT 1:16: 4:64 → 2:32 → 1:16; 1:32: 2:64 → 1:32).
+use the largest group that does (1:16: 4:64 → 2:32 → 1:16; 1:32: 2:64 → 1:32).
+Decay coefficients are rescaled to the run (the reference code's 2e-4 per step would
+leave β ≈ 0.97 after our ~150–180 sparse steps): linear β reaches 0, exponential β
+reaches e⁻⁵, three quarters of the way through the sparse phase.
 "training GFLOPs (sparse-aware)" counts a forward product as sparse only when its
 weight is exactly N:M and the backward as the flow computes it; "executed" is the dense
 arithmetic our kernels ran.
@@ -173,13 +180,13 @@ async function main(): Promise<void> {
   const selected = all.filter((s) => args.only === null || s.model === args.only);
   const pending = selected.filter((s) => readOutcome(args.out, s) === null);
   process.stderr.write(`pgf study: ${selected.length} runs selected, ${selected.length - pending.length} already complete in ${args.out}, ${pending.length} to run on ${args.jobs} worker(s)\n`);
-  await runPending(pending, args);
+  if (!args.aggregateOnly) await runPending(pending, args);
 
   const outcomes = all.map((s) => readOutcome(args.out, s)).filter((o): o is RunOutcome => o !== null);
   const rows = aggregate(outcomes);
   const resultsDir = args.quick ? args.out : here;
   const command = `node --import tsx examples/pgf/run-study.ts${args.quick ? ' --quick' : ''} --jobs ${args.jobs}`;
-  writeFileAtomic(join(resultsDir, 'results.md'), resultsMarkdown(sweep, rows, outcomes, command));
+  writeFileAtomic(join(resultsDir, 'results.md'), resultsMarkdown(sweep, rows, outcomes, all.length, command));
   writeFileAtomic(join(resultsDir, 'results.json'), `${JSON.stringify({ command, sweep, runs: outcomes.length, of: all.length, rows }, null, 2)}\n`);
   for (const model of ['vit', 'gpt'] as const) {
     const dirs = outcomes.filter((o) => o.spec.model === model && o.spec.seed === sweep.seeds[0]).map((o) => join(args.out, o.spec.id));

@@ -79,7 +79,9 @@ export function studySweep(opts: { quick?: boolean } = {}): StudySweep {
   const quick = opts.quick === true;
   const vitEpochs = quick ? 1 : 2;
   const vitBatch = 64;
-  const gptSteps = quick ? 60 : 250;
+  const gptSteps = quick ? 60 : 200;
+  const gptBatch = 16;
+  const gptContext = 32;
   // ViT: 16 patches of 7×7, width 64, MLP 128; q/k/v and fc1 read 64 inputs, fc2 reads 128.
   const vit: ModelSweep = {
     model: 'vit',
@@ -97,19 +99,19 @@ export function studySweep(opts: { quick?: boolean } = {}): StudySweep {
     locations: ['ff', 'q', 'k', 'v'],
     groupedDims: [64, 128],
   };
-  // GPT: width 64, MLP 256, context 64 characters; fc1 reads 64 inputs, fc2 reads 256.
+  // GPT: width 64, MLP 256, context 32 characters; fc1 reads 64 inputs, fc2 reads 256.
   const gpt: ModelSweep = {
     model: 'gpt',
     base: {
-      model: { type: 'gpt', contextLength: 64, dim: 64, depth: 2, heads: 4, mlpRatio: 4 },
-      data: { type: 'text', level: 'char', contextLength: 64 },
+      model: { type: 'gpt', contextLength: gptContext, dim: 64, depth: 2, heads: 4, mlpRatio: 4 },
+      data: { type: 'text', level: 'char', contextLength: gptContext },
       optim: { type: 'adamw', lr: 0.003, weightDecay: 0.05 },
       lrSchedule: { type: 'cosine', warmupFraction: 0.05 },
-      train: { steps: gptSteps, batchSize: 32, logEvery: 50, evalBatches: 20 },
+      train: { steps: gptSteps, batchSize: gptBatch, logEvery: 50 },
     },
     totalSteps: gptSteps,
     // Random windows: an epoch is as many windows as the 270,000 training characters hold.
-    stepsPerEpoch: Math.floor(Math.floor((CORPUS_TRAIN - 1) / 64) / 32),
+    stepsPerEpoch: Math.floor(Math.floor((CORPUS_TRAIN - 1) / gptContext) / gptBatch),
     patterns: [{ n: 1, m: 8 }, { n: 1, m: 16 }, { n: 1, m: 32 }],
     flows: GPT_FLOWS,
     locations: ['ff'],

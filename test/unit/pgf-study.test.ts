@@ -5,6 +5,7 @@ import { aggregate, meanStd, resultsTable, type RunOutcome } from '../../example
 import { decayCoefs, expandSweep, geometricStages, sparseSteps, studySweep, VIT_FLOWS, type RunSpec } from '../../examples/pgf/sweep.js';
 import { maskDecayFactor } from '../../src/sparse/schedules/decay-factor.js';
 import { phaseAt } from '../../src/sparse/schedules/phases.js';
+import type { EvalMetrics } from '../../src/train/evaluate.js';
 import { parseRecipe } from '../../src/train/recipe-schema.js';
 import { setupTraining } from '../../src/train/run-setup.js';
 
@@ -102,7 +103,7 @@ test('geometric stages fall back to the largest group dividing the widths', () =
 
 function outcome(model: 'vit' | 'gpt', pattern: string, flow: RunSpec['flow'], seed: number, value: number, flops: number, status: 'completed' | 'diverged' = 'completed'): RunOutcome {
   const spec: RunSpec = { id: `${model}-${pattern}-${flow}-s${seed}`, config: `${model} ${pattern} ${flow}`, model, pattern, flow, seed, recipe: { model: { type: model } } };
-  const final = model === 'vit' ? { loss: 1, accuracy: value } : { loss: 1, accuracy: 0, bitsPerChar: value };
+  const final: EvalMetrics = model === 'vit' ? { loss: 1, accuracy: value, count: 1000 } : { loss: 1, accuracy: 0, bitsPerChar: value, count: 1000 };
   return {
     spec,
     summary: {
