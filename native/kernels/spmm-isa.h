@@ -43,7 +43,15 @@ struct SpmmIsa {
   // of slot s in `row` (row_bytes long).
   void (*decode)(const uint8_t* row, int64_t row_bytes, int bits, const int32_t* base, int64_t s0, int64_t s1,
                  int32_t* out);
+  // nr N:M rows at small batch, as gather but reading the positions itself
+  // (row r: pos + r·row_bytes, val + r·spr, out + r); null where the ISA lacks
+  // it, and usable only when nm_dot_fits(n, m).
+  void (*nm_dot)(const uint8_t* pos, int64_t row_bytes, int bits, int n, int m, const float* val, int64_t spr, int64_t nr,
+                 const float* x, int64_t ldx, int64_t nb, float* out, int64_t ldo, bool accumulate);
 };
+
+// Patterns nm_dot handles: n divides 16, at most 4 position bits, 16 slots spanning at most 128 columns.
+inline bool nm_dot_fits(int n, int m) { return 16 % n == 0 && m <= 16 && 16 * m / n <= 128; }
 
 const SpmmIsa& spmm_isa_portable();
 const SpmmIsa& spmm_isa_avx2();

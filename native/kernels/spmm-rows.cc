@@ -1,6 +1,12 @@
 // Drivers of the element-sparse products (N:M, CSR and the transposed
 // product of either): each output row is a list of (column, value) pairs.
 // See spmm.h for the design; spmm-isa.h for the inner loops they call.
+//
+// Panel path: each thread takes a range of output rows and first lays its
+// weights out K block by K block (decoding N:M positions once per call), so
+// that a pass over one block streams columns and values in order while the
+// block's panel rows stay in L1; then, per panel and block, its rows
+// accumulate into a tile that is transposed into Y after the last block.
 #include <algorithm>
 
 #include "spmm-arena.h"
@@ -26,18 +32,23 @@ struct Rows {
 
   bool nm() const { return pos != nullptr; }
   int64_t begin(int64_t r) const { return nm() ? r * spr : ptr[r]; }
-  int64_t end(int64_t r) const { return nm() ? (r + 1) * spr : ptr[r + 1]; }
-  int64_t nnz() const { return nm() ? count * spr : ptr[count]; }
+  int64_t nnz() const { return begin(count); }
 };
 
-// One thread's rows and scratch.
-struct Share {
-  int64_t r0, r1;
-  float* tile;
-  int32_t* dec;  // decoded N:M columns, kSpmmMaxRows rows of `dec_stride`
-  int32_t* cur;  // CSR cursors, one per row
+// A whole row's stored weights: columns (N:M decoded into `dec`) and values.
+struct Span {
+  const int32_t* col;
+  const float* val;
+  int64_t count;
 };
 
+Span row_span(const SpmmIsa& isa, const Rows& rs, int64_t r, int32_t* dec) {
+  if (rs.nm()) {
+    isa.decode(rs.pos + r * rs.row_bytes, rs.row_bytes, rs.bits, rs.base, 0, rs.spr, dec);
+    return {dec, rs.val == nullptr ? nullptr : rs.val + r * rs.spr, rs.spr};
+  }
+  return {rs.col + rs.ptr[r], rs.val == nullptr ? nullptr : rs.val + rs.ptr[r], rs.ptr[r + 1] - rs.ptr[r]};
+}
 
 // The K block: all of K, or a multiple of M whose panel rows fit in L1.
 int64_t block_width(const Rows& rs, int64_t pw) {
@@ -45,70 +56,121 @@ int64_t block_width(const Rows& rs, int64_t pw) {
   if (fit >= rs.width) return rs.width;
   const double per_block = static_cast<double>(rs.nnz()) / static_cast<double>(rs.count) * fit / rs.width;
   if (per_block < kMinBlockWeights) return rs.width;
-  if (!rs.nm()) return fit;
-  const int64_t kc = fit / rs.m * rs.m;
+  const int64_t kc = rs.nm() ? fit / rs.m * rs.m : fit;
   return kc > 0 ? kc : rs.width;
 }
 
-// Slots of row r in columns [k0, k1) (k1 the block's end), as pointers to columns and values.
-struct Span {
+// One thread's rows [r0, r1), laid out K block by K block: the weights of
+// block b and row r are entries [ptr[b·n + r − r0], ptr[b·n + r − r0 + 1])
+// of col and val (n = r1 − r0).
+// N:M rows need no table: row r − r0 starts at (r − r0)·spr, block b at b·kc/m·n.
+struct Share {
+  int64_t r0, r1;
+  int64_t* ptr;
   const int32_t* col;
   const float* val;
-  int64_t count;
+  float* tile;
+  int32_t* dec;  // one decoded row
+  int64_t spr = 0, spb = 0;  // N:M: slots per row and per K block
 };
 
-Span span_of(const SpmmIsa& isa, const Rows& rs, const Share& sh, int64_t r, int i, int64_t k0, int64_t k1, bool whole,
-             int64_t dec_stride) {
-  int64_t s0, s1;
+// Fills sh.ptr/col/val for K blocks of kc columns. N:M rows are decoded
+// into cbuf and indexed directly; CSR rows are copied block by block into
+// cbuf and vbuf unless one block covers K and the original arrays serve.
+void lay_out(const SpmmIsa& isa, const Rows& rs, int64_t kc, Share& sh, int32_t* cbuf, float* vbuf) {
+  const int64_t n = sh.r1 - sh.r0;
+  const int64_t nkb = (rs.width + kc - 1) / kc;
+  const int64_t first = rs.begin(sh.r0);
   if (rs.nm()) {
-    s0 = r * rs.spr + k0 / rs.m * rs.n;
-    s1 = r * rs.spr + k1 / rs.m * rs.n;
-    int32_t* out = sh.dec + i * dec_stride;
-    isa.decode(rs.pos + r * rs.row_bytes, rs.row_bytes, rs.bits, rs.base, s0 - r * rs.spr, s1 - r * rs.spr, out);
-    return {out, rs.val + s0, s1 - s0};
+    for (int64_t r = sh.r0; r < sh.r1; r++) {
+      isa.decode(rs.pos + r * rs.row_bytes, rs.row_bytes, rs.bits, rs.base, 0, rs.spr, cbuf + (r - sh.r0) * rs.spr);
+    }
+    sh.col = cbuf;
+    sh.val = rs.val + first;
+    sh.spr = rs.spr;
+    sh.spb = kc / rs.m * rs.n;
+    return;
   }
-  if (whole) {
-    s0 = rs.ptr[r];
-    s1 = rs.ptr[r + 1];
-  } else {
-    int32_t& c = sh.cur[r - sh.r0];
-    s0 = c;
-    s1 = s0;
-    const int64_t end = rs.ptr[r + 1];
-    while (s1 < end && rs.col[s1] < k1) s1++;
-    c = static_cast<int32_t>(s1);
+  if (nkb == 1) {
+    for (int64_t i = 0; i <= n; i++) sh.ptr[i] = rs.begin(sh.r0 + i) - first;
+    sh.val = rs.val + first;
+    sh.col = rs.col + first;
+    return;
   }
-  return {rs.col + s0, rs.val + s0, s1 - s0};
+  std::fill(sh.ptr, sh.ptr + nkb * n + 1, 0);
+  for (int64_t r = sh.r0; r < sh.r1; r++) {
+    int64_t* cnt = sh.ptr + (r - sh.r0) + 1;
+    // Columns rise along a row, so the block index only steps forward (no division per entry).
+    int64_t b = 0, bend = kc;
+    for (int64_t s = rs.ptr[r]; s < rs.ptr[r + 1]; s++) {
+      while (rs.col[s] >= bend) {
+        b++;
+        bend += kc;
+      }
+      cnt[b * n]++;
+    }
+  }
+  for (int64_t i = 0; i < nkb * n; i++) sh.ptr[i + 1] += sh.ptr[i];
+  for (int64_t r = sh.r0; r < sh.r1; r++) {
+    const Span sp = row_span(isa, rs, r, sh.dec);
+    int64_t b = 0, bend = kc, at = sh.ptr[r - sh.r0];
+    for (int64_t s = 0; s < sp.count; s++) {
+      if (sp.col[s] >= bend) {
+        while (sp.col[s] >= bend) {
+          b++;
+          bend += kc;
+        }
+        at = sh.ptr[b * n + (r - sh.r0)];
+      }
+      cbuf[at] = sp.col[s];
+      vbuf[at++] = sp.val[s];
+    }
+  }
+  sh.col = cbuf;
+  sh.val = vbuf;
 }
 
-// Rows [r, r + R) of one K block into their tile rows: R rows together for
-// the weights they all have, then each row's remainder alone.
-void block_rows(const SpmmIsa& isa, const Rows& rs, const Share& sh, const float* xp, int v, int64_t pw, int64_t r,
-                int R, int64_t k0, int64_t k1, bool whole, int64_t dec_stride) {
-  Span sp[kSpmmMaxRows];
+// Rows [i, i + R) of the share in K block b into their tile rows: R rows
+// together for the weights they all have, then each row's remainder alone.
+void block_rows(const SpmmIsa& isa, const Share& sh, int64_t b, const float* xp, int v, int64_t pw, int64_t i, int R,
+                float* tile_base) {
+  const int64_t n = sh.r1 - sh.r0;
   const int32_t* col[kSpmmMaxRows];
   const float* val[kSpmmMaxRows];
   float* tile[kSpmmMaxRows];
+  int64_t count[kSpmmMaxRows];
   int64_t common = INT64_MAX;
-  for (int i = 0; i < R; i++) {
-    sp[i] = span_of(isa, rs, sh, r + i, i, k0, k1, whole, dec_stride);
-    col[i] = sp[i].col;
-    val[i] = sp[i].val;
-    tile[i] = sh.tile + (r + i - sh.r0) * pw;
-    common = std::min(common, sp[i].count);
+  for (int q = 0; q < R; q++) {
+    int64_t e0;
+    if (sh.spr > 0) {
+      e0 = (i + q) * sh.spr + b * sh.spb;
+      count[q] = std::min(sh.spb, sh.spr - b * sh.spb);
+    } else {
+      e0 = sh.ptr[b * n + i + q];
+      count[q] = sh.ptr[b * n + i + q + 1] - e0;
+    }
+    col[q] = sh.col + e0;
+    val[q] = sh.val + e0;
+    tile[q] = tile_base + (i + q) * pw;
+    common = std::min(common, count[q]);
   }
-  const bool load = k0 > 0;
-  isa.rows[v - 1][R - 1](xp, col, val, common, tile, load);
-  for (int i = 0; i < R; i++) {
-    if (sp[i].count == common) continue;
-    const int32_t* c1 = sp[i].col + common;
-    const float* v1 = sp[i].val + common;
-    isa.rows[v - 1][0](xp, &c1, &v1, sp[i].count - common, &tile[i], true);
+  isa.rows[v - 1][R - 1](xp, col, val, common, tile, b > 0);
+  for (int q = 0; q < R; q++) {
+    if (count[q] == common) continue;
+    const int32_t* c1 = col[q] + common;
+    const float* v1 = val[q] + common;
+    isa.rows[v - 1][0](xp, &c1, &v1, count[q] - common, &tile[q], true);
   }
 }
 
 thread_local SpmmArena t_work;
 thread_local SpmmArena t_extra;
+
+// Output rows handled together by one inner-loop call, and rows of a tile
+// (48 rows of a 64-float panel row: 12 KB, so the tile and a K block's
+// 32 KB of panel rows share L1).
+constexpr int kRowGroup = 3;
+constexpr int64_t kTileRows = 48;
 
 // y [B, rs.count] (+)= x [B, rs.width] · Wᵀ, W given by rs.
 void rows_product(const SpmmIsa& isa, const Rows& rs, int64_t batch, const float* x, float* y, bool accumulate) {
@@ -118,26 +180,44 @@ void rows_product(const SpmmIsa& isa, const Rows& rs, int64_t batch, const float
   const int nt = threads_for(static_cast<double>(batch) * static_cast<double>(rs.nnz()));
   int64_t bounds[1025];
   split_by(rs.nm() ? nullptr : rs.ptr, rs.count, nt, bounds);
-  int64_t most = 0;
-  for (int t = 0; t < nt; t++) most = std::max(most, bounds[t + 1] - bounds[t]);
+  int64_t most = 0, most_nnz = 0;
+  for (int t = 0; t < nt; t++) {
+    most = std::max(most, bounds[t + 1] - bounds[t]);
+    most_nnz = std::max(most_nnz, rs.begin(bounds[t + 1]) - rs.begin(bounds[t]));
+  }
   const int64_t kc = npan == 0 ? rs.width : block_width(rs, P);
-  const int64_t dec_stride = rs.nm() ? (kc / rs.m * rs.n + 15) / 16 * 16 : 0;
-
-  t_work.reserve(npan * rs.width * P * 4 + nt * (most * P * 4 + kSpmmMaxRows * dec_stride * 4 + most * 4), 1 + 3 * nt);
+  const int64_t nkb = (rs.width + kc - 1) / kc;
+  // Columns by K block (or N:M decoded once for every panel to reuse), values by K block.
+  const int64_t ccopy = npan > 0 && (nkb > 1 || rs.nm()) ? most_nnz : 0;
+  const int64_t vcopy = npan > 0 && nkb > 1 && !rs.nm() ? most_nnz : 0;
+  const int64_t tile = npan > 0 ? kTileRows * P : 0;
+  const int64_t dec = rs.nm() ? rs.spr : 0;
+  const int64_t ptrs = npan > 0 ? nkb * most + 1 : 0;
+  t_work.reserve(npan * rs.width * P * 4 + nt * (ptrs * 8 + (ccopy + vcopy + tile + dec) * 4), 1 + 5 * nt);
   float* xp = t_work.take<float>(npan * rs.width * P);
   Share shares[1024];
+  int32_t* cbufs[1024];
+  float* vbufs[1024];
   for (int t = 0; t < nt; t++) {
-    shares[t].r0 = bounds[t];
-    shares[t].r1 = bounds[t + 1];
-    shares[t].tile = t_work.take<float>(npan == 0 ? 0 : most * P);
-    shares[t].dec = t_work.take<int32_t>(kSpmmMaxRows * dec_stride);
-    shares[t].cur = t_work.take<int32_t>(most);
+    Share& sh = shares[t];
+    sh.r0 = bounds[t];
+    sh.r1 = bounds[t + 1];
+    sh.ptr = t_work.take<int64_t>(ptrs);
+    sh.tile = t_work.take<float>(tile);
+    sh.dec = t_work.take<int32_t>(dec);
+    cbufs[t] = t_work.take<int32_t>(ccopy);
+    vbufs[t] = t_work.take<float>(vcopy);
   }
   if (npan == 0) {
     parallel_run(nt, [&](int t, int) {
-      const Share& sh = shares[t];
-      for (int64_t r = sh.r0; r < sh.r1; r++) {
-        const Span sp = span_of(isa, rs, sh, r, 0, 0, rs.width, true, dec_stride);
+      const int64_t r0 = shares[t].r0, r1 = shares[t].r1;
+      if (rs.nm() && isa.nm_dot != nullptr && nm_dot_fits(rs.n, rs.m)) {
+        isa.nm_dot(rs.pos + r0 * rs.row_bytes, rs.row_bytes, rs.bits, rs.n, rs.m, rs.val + r0 * rs.spr, rs.spr, r1 - r0, x,
+                   rs.width, batch, y + r0, rs.count, accumulate);
+        return;
+      }
+      for (int64_t r = r0; r < r1; r++) {
+        const Span sp = row_span(isa, rs, r, shares[t].dec);
         isa.gather(batch, x, rs.width, sp.col, sp.val, sp.count, y + r, rs.count, accumulate);
       }
     });
@@ -145,23 +225,24 @@ void rows_product(const SpmmIsa& isa, const Rows& rs, int64_t batch, const float
   }
   pack_panels(isa, x, batch, rs.width, xp, false);
   parallel_run(nt, [&](int t, int) {
-    const Share& sh = shares[t];
+    Share& sh = shares[t];
+    lay_out(isa, rs, kc, sh, cbufs[t], vbufs[t]);
+    const int64_t n = sh.r1 - sh.r0;
     for (int64_t p = 0; p < npan; p++) {
       const int64_t nb = panel_rows(isa, batch, p);
       const int64_t pw = panel_width(isa, nb);
       const int v = static_cast<int>(pw / isa.lanes);
       const float* xpp = xp + p * rs.width * P;
-      if (!rs.nm() && kc < rs.width) {
-        for (int64_t r = sh.r0; r < sh.r1; r++) sh.cur[r - sh.r0] = rs.ptr[r];
-      }
-      for (int64_t k0 = 0; k0 < rs.width; k0 += kc) {
-        const int64_t k1 = std::min(rs.width, k0 + kc);
-        for (int64_t r = sh.r0; r < sh.r1; r += 3) {
-          block_rows(isa, rs, sh, xpp, v, pw, r, static_cast<int>(std::min<int64_t>(3, sh.r1 - r)), k0, k1, kc == rs.width,
-                     dec_stride);
+      // A tile of kTileRows rows stays in L1 beside the current K block's panel rows.
+      for (int64_t i0 = 0; i0 < n; i0 += kTileRows) {
+        const int64_t i1 = std::min(n, i0 + kTileRows);
+        for (int64_t b = 0; b < nkb; b++) {
+          for (int64_t i = i0; i < i1; i += kRowGroup) {
+            block_rows(isa, sh, b, xpp, v, pw, i, static_cast<int>(std::min<int64_t>(kRowGroup, i1 - i)), sh.tile - i0 * pw);
+          }
         }
+        isa.unpack(sh.tile, i1 - i0, nb, y + p * P * rs.count + sh.r0 + i0, rs.count, accumulate, pw);
       }
-      isa.unpack(sh.tile, sh.r1 - sh.r0, nb, y + p * P * rs.count + sh.r0, rs.count, accumulate, pw);
     }
   });
 }
@@ -175,17 +256,17 @@ void rows_sddmm(const SpmmIsa& isa, const Rows& rs, int64_t batch, const float* 
   const int nt = threads_for(static_cast<double>(batch) * static_cast<double>(rs.nnz()));
   int64_t bounds[1025];
   split_by(rs.nm() ? nullptr : rs.ptr, rs.count, nt, bounds);
-  const int64_t dec_stride = rs.nm() ? (rs.spr + 15) / 16 * 16 : 0;
-  t_work.reserve(npan * (rs.width + rs.count) * P * 4 + nt * dec_stride * 4, 3);
+  const int64_t dec = rs.nm() ? rs.spr : 0;
+  t_work.reserve(npan * (rs.width + rs.count) * P * 4 + nt * dec * 4, 2 + nt);
   float* xp = t_work.take<float>(npan * rs.width * P);
   float* dyp = t_work.take<float>(npan * rs.count * P);
-  int32_t* decs = t_work.take<int32_t>(nt * dec_stride);
+  int32_t* decs[1024];
+  for (int t = 0; t < nt; t++) decs[t] = t_work.take<int32_t>(dec);
   pack_panels(isa, x, batch, rs.width, xp, true);
   pack_panels(isa, dy, batch, rs.count, dyp, true);
   parallel_run(nt, [&](int t, int) {
-    Share sh{bounds[t], bounds[t + 1], nullptr, decs + t * dec_stride, nullptr};
-    for (int64_t r = sh.r0; r < sh.r1; r++) {
-      const Span sp = span_of(isa, rs, sh, r, 0, 0, rs.width, true, dec_stride);
+    for (int64_t r = bounds[t]; r < bounds[t + 1]; r++) {
+      const Span sp = row_span(isa, rs, r, decs[t]);
       float* out = d_val + rs.begin(r);
       if (npan == 0) {
         for (int64_t s = 0; s < sp.count; s++) {

@@ -7,8 +7,10 @@
  */
 import { Command } from 'commander';
 import { benchGemmCommand } from './bench-gemm.js';
+import { benchSpmmCommand } from './bench-spmm.js';
 
 /** The `bench` command with its subcommands. */
 export function benchCommand(): Command {
-  return new Command('bench').description('benchmark native kernels (JSON lines with --json)').addCommand(benchGemmCommand());
+  return new Command('bench').description('benchmark native kernels (JSON lines with --json)').addCommand(benchGemmCommand())
+    .addCommand(benchSpmmCommand());
 }
