@@ -74,7 +74,6 @@ for (const path of positionals) {
     opt.step();
     lastLoss = loss.item();
   };
-  model.train();
   for (let i = 0; i < num('warmup')!; i++) step();
   const steps = Math.max(1, num('steps')!);
   const t0 = performance.now();
