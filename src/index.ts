@@ -13,6 +13,10 @@ export * from './optim/index.js';
 // Compressed sparse layouts (NMPacked, CSR, BSR) and their products.
 export * from './formats/index.js';
 export * from './sparse/index.js';
+// Compressed models: sparse Linear layers on the sparse kernels, and compressed files.
+export { compress, decompress, sparseParameters, denseParametersOf, compressedWeight, compressStateDict, loadCompressed, detectNM } from './sparse/compress.js';
+export type { CompressOptions, CompressedLayerReport, CompressedEntries } from './sparse/compress.js';
+export { sparseLinear } from './sparse/sparse-linear.js';
 // Models (MLP, CNN, ViT, GPT), their config schemas, buildModel, and timm / Hugging Face weight import-export.
 export * from './models/index.js';
 export * from './data/index.js';

@@ -13,3 +13,7 @@ export type { SparseMatrix, FormatName, FormatSpec } from './sparse-matrix.js';
 export { transposeIndex } from './transpose-index.js';
 export type { TransposeIndex } from './transpose-index.js';
 export { spmm, spmmGradInput, sddmm } from './sparse-products.js';
+export { encodeMatrix, decodeMatrix, storedLayouts, FORMATS_METADATA_KEY } from './serialize.js';
+export type { EncodedMatrix, IndexEntry, StoredContent, StoredLayout } from './serialize.js';
+export { storedSizes } from './stored-sizes.js';
+export type { HeaderEntry, StoredSize } from './stored-sizes.js';
