@@ -12,6 +12,7 @@
  * Shapes: images [B, C, H, W] -> logits [B, K].
  */
 import { parseArgs } from 'node:util';
+import type { ImageClassifier } from '../src/models/model.js';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -48,7 +49,7 @@ for (const path of positionals) {
   const recipe = loadRecipe(path);
   const batch = num('batch') ?? recipe.train.batchSize;
   const rng = new Rng(0);
-  const model = buildModel(recipe.model, rng);
+  const model = buildModel(recipe.model, rng) as ImageClassifier;
   const opt = buildOptimizer(model, recipe.optim);
   const perEpoch = Math.ceil(60_000 / batch);
   const totalEpochs = recipe.train.epochs ?? 1;
