@@ -15,6 +15,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadFashionMnist } from '../../data/fashion-mnist.js';
 import { loadRecipe } from '../../train/recipe-schema.js';
 import { train } from '../../train/trainer.js';
+import { renderComparisonReport, renderRunReport } from '../../report/index.js';
 import type { RunSummary } from '../../train/run-summary.js';
 import { ConfigError } from '../../util/errors.js';
 
@@ -70,11 +71,14 @@ export function demoCommand(): Command {
         }
         print(`== ${v.name}: sparsekit train examples/demo-vit.yaml --name ${v.name}${v.set.map((s) => ` --set "${s}"`).join('')}`);
         const { summary, runDir } = train(recipe, { name: v.name, outRoot: out, quiet: o.quiet === true, stream: process.stdout });
+        renderRunReport(runDir);
         results.push({ label: v.label, set: v.set, summary, runDir });
         print('');
       }
       console.log(formatDemoTable(results.map((r) => ({ label: r.label, summary: r.summary }))));
-      console.log(`\nRuns written to ${out}/ (${results.map((r) => r.runDir.split('/').pop()).join(', ')}): metrics.jsonl, summary.json, model.safetensors, sparsity.md.`);
+      console.log(`\nRuns written to ${out}/ (${results.map((r) => r.runDir.split('/').pop()).join(', ')}): metrics.jsonl, summary.json, model.safetensors, sparsity.md, report.html.`);
+      const comparison = renderComparisonReport(results.map((r) => r.runDir), { title: 'sparsekit demo: dense vs 1:8 N:M gradient flows' });
+      console.log(`Plots and tables: ${comparison} (each run also has its own report.html)`);
       console.log(`Look inside one: sparsekit inspect ${join(out, variants[variants.length - 1]!.name, 'model.safetensors')}`);
     });
 }

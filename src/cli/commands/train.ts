@@ -1,7 +1,7 @@
 /**
  * `sparsekit train <recipe>`: trains the model a recipe describes and writes
  * runs/<name>/ (recipe.yaml, metrics.jsonl, summary.json, checkpoint,
- * model.safetensors). `--set key=value` overrides recipe keys; `--resume`
+ * model.safetensors, report.html). `--set key=value` overrides recipe keys; `--resume`
  * continues an interrupted run exactly.
  *
  * @example
@@ -11,6 +11,7 @@ import { basename, extname } from 'node:path';
 import { Command } from 'commander';
 import { loadRecipe } from '../../train/recipe-schema.js';
 import { train } from '../../train/trainer.js';
+import { renderRunReport } from '../../report/run-report.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -29,6 +30,8 @@ export function trainCommand(): Command {
     .action((file: string, o: { set: string[]; resume?: boolean; name?: string; out?: string; quiet?: boolean }) => {
       const recipe = loadRecipe(file, o.set);
       const name = o.name ?? recipe.name ?? basename(file, extname(file));
-      train(recipe, { name, resume: o.resume === true, quiet: o.quiet === true, ...(o.out === undefined ? {} : { outRoot: o.out }) });
+      const { runDir } = train(recipe, { name, resume: o.resume === true, quiet: o.quiet === true, ...(o.out === undefined ? {} : { outRoot: o.out }) });
+      const report = renderRunReport(runDir);
+      if (o.quiet !== true) console.error(`report: ${report}`);
     });
 }
