@@ -11,6 +11,7 @@ import { SparsekitError } from '../util/errors.js';
 import { benchCommand } from './commands/bench.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
+import { exportCommand } from './commands/export.js';
 import { inspectCommand } from './commands/inspect.js';
 import { trainCommand } from './commands/train.js';
 import { reportCommand } from './commands/report.js';
@@ -20,6 +21,7 @@ const program = new Command('sparsekit')
   .showHelpAfterError()
   .addCommand(trainCommand())
   .addCommand(evalCommand())
+  .addCommand(exportCommand())
   .addCommand(inspectCommand())
   .addCommand(demoCommand())
   .addCommand(benchCommand())

@@ -272,10 +272,18 @@ export function compressStateDict(dict: ReadonlyMap<string, Tensor>, opts: Compr
     }
     const matrix = packDense(w, spec, name);
     const e = encodeMatrix(name, matrix);
+    let bytes = 0;
+    for (const t of e.tensors.values()) bytes += t.data.byteLength;
+    for (const t of e.indices.values()) bytes += t.data.byteLength;
+    if (bytes >= w.size * 4) {
+      entries.set(name, w);
+      report.push({ ...base, format: describeFormat(matrix), chosen: 'dense', reason: `${describeFormat(matrix)} takes ${bytes} bytes, no fewer than dense`, bytes: w.size * 4 });
+      continue;
+    }
     for (const [k, t] of e.tensors) entries.set(k, t);
     for (const [k, t] of e.indices) entries.set(k, t);
     layouts[name] = e.layout;
-    report.push({ ...base, format: describeFormat(matrix), chosen: 'sparse', reason: 'packed', bytes: matrix.byteSize() });
+    report.push({ ...base, format: describeFormat(matrix), chosen: 'sparse', reason: 'packed', bytes });
   }
   return { entries, metadata: { [FORMATS_METADATA_KEY]: JSON.stringify(layouts) }, report };
 }
