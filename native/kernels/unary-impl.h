@@ -52,8 +52,8 @@ void unary_forward_impl(UnaryOp op, const float* x, float* out, int64_t begin, i
     case UnaryOp::Relu: return map1(a, o, n, [](vf v) { return v > splat(0.0f) ? v : splat(0.0f); });
     case UnaryOp::Gelu:
       return map1(a, o, n, [](vf v) {
-        vf cdf, gauss;
-        normal_cdf_v(v, &cdf, &gauss);
+        vf cdf;
+        normal_cdf_v(v, &cdf, nullptr);
         return v * cdf;
       });
     // ½x(1 + tanh u) = x·σ(2u), which does not cancel for negative x
