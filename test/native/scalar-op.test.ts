@@ -28,7 +28,8 @@ function getCases(): Case[] {
   cases = [];
   for (const [name, op] of OPS) {
     for (const s of SCALARS) {
-      for (const n of [1, 3, 7, 33, 1023, 70001]) {
+      // one size over the thread grain per op is enough for the threaded path
+      for (const n of s === 0.1 ? [1, 3, 7, 33, 1023, 70001] : [1, 3, 7, 33, 1023]) {
         // pow on positive bases mostly, so that results are finite
         const x = randomFloats(n, rng, op === ScalarOp.pow ? 0 : -4, 4);
         cases.push({ what: `${name} s=${s} n=${n}`, op, s, x, g: randomFloats(n, rng) });
