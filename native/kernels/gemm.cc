@@ -3,7 +3,7 @@
 // Also the portable micro-kernel, plain C++ that compilers vectorise.
 //
 // Loop order of the packed path (BLIS's five loops around the micro-kernel):
-//   jc over N by NC:  pc over K by KC: pack op(B) block (KC×NC)
+//   jc over N by NC:  pc over K by KC: pack op(B) block (KC×NC) during the first ic
 //     ic over M by MC: pack op(A) block (MC×KC); macro-kernel: jr by NR, ir by MR
 // Threads take disjoint rectangles of C (split along M or N in whole
 // micro-tiles) or, for many small matrices, whole batch items.
@@ -45,6 +45,8 @@ constexpr double kMinParallelWork = 1 << 21;
 constexpr double kMinTaskWork = 1 << 19;
 // Batch items smaller than this are shared out whole, never split.
 constexpr double kSmallItemWork = 1 << 22;
+// B panels packed at a time on their first use (see packed_block).
+constexpr int64_t kPackChunk = 8;
 
 const GemmIsa& pick_isa() {
   switch (active_isa()) {
@@ -129,12 +131,24 @@ void packed_block(const Problem& pb, const float* a, const float* b, float* c, i
     const int64_t nc = min64(nc_step, n1 - jc);
     for (int64_t pc = 0; pc < pb.k; pc += pb.kc) {
       const int64_t kc = min64(pb.kc, pb.k - pc);
-      isa.pack_b(pb.tb, pb.tb ? b + jc * pb.ldb + pc : b + pc * pb.ldb + jc, pb.ldb, kc, nc, s.bp);
       const float beta = pc == 0 ? pb.beta : 1.0f;
       for (int64_t ic = m0; ic < m1; ic += mc_step) {
         const int64_t mc = min64(mc_step, m1 - ic);
         isa.pack_a(pb.ta, pb.ta ? a + pc * pb.lda + ic : a + ic * pb.lda + pc, pb.lda, mc, kc, s.ap);
-        isa.macro(mc, nc, kc, s.ap, s.bp, c + ic * pb.ldc + jc, pb.ldc, pb.alpha, beta);
+        float* cc = c + ic * pb.ldc + jc;
+        if (ic != m0) {
+          isa.macro(mc, nc, kc, s.ap, s.bp, cc, pb.ldc, pb.alpha, beta);
+          continue;
+        }
+        // The first M block packs op(B) a few panels at a time, each just
+        // before its micro-kernels, which then find it still in cache.
+        const int64_t chunk = kPackChunk * isa.nr;
+        for (int64_t j = 0; j < nc; j += chunk) {
+          const int64_t w = min64(chunk, nc - j);
+          const int64_t col = jc + j;
+          isa.pack_b(pb.tb, pb.tb ? b + col * pb.ldb + pc : b + pc * pb.ldb + col, pb.ldb, kc, w, s.bp + j * kc);
+          isa.macro(mc, w, kc, s.ap, s.bp + j * kc, cc + j, pb.ldc, pb.alpha, beta);
+        }
       }
     }
   }

@@ -36,7 +36,7 @@ const ALL_TRANS: [boolean, boolean][] = [
 
 // Sizes 1, 3, 7, 33 and 1023 (one large dimension at a time), the skinny
 // path (M <= 4), K blocks (KC = 256), M blocks (MC up to 336), N blocks
-// (NC = 4096), the two-thread splits along M and along N (over 2^21
+// (NC = 4096), B packed in several chunks on its first use, the two-thread splits along M and along N (over 2^21
 // multiply-adds) and the batch paths: items shared out whole, items split,
 // shared operands and items accumulating into one C.
 const CASES: Case[] = [
@@ -56,6 +56,7 @@ const CASES: Case[] = [
   { m: 70, n: 1023, k: 33, offset: 2 },
   { m: 3, n: 1023, k: 700, trans: [[false, false], [true, true]] },
   { m: 400, n: 40, k: 300, pad: 3, trans: [[false, true], [true, false]] },
+  { m: 700, n: 300, k: 9, trans: [[false, false], [true, true]] },
   { m: 33, n: 33, k: 300, batch: 8 },
   { m: 7, n: 33, k: 33, batch: 3, shared: 'a', pad: 1 },
   { m: 33, n: 7, k: 33, batch: 4, shared: 'b' },
