@@ -48,8 +48,8 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   if (!Number.isFinite(scale)) throw new ArgumentError(`${op}: scale ${scale} must be a finite number`);
   const mask = opts.mask;
 
-  let scores = gemmTensors(q, k, false, true, op);
-  scaleInPlace(scores.data, scale);
+  // The scale rides on the GEMM's alpha (here and in the backward): no extra pass over the scores.
+  let scores = gemmTensors(q, k, false, true, op, scale);
   if (mask !== undefined) {
     const masked = binaryForward(BinaryOp.add, scores, mask, op);
     if (!sameShape(masked.shape, scores.shape)) {
@@ -76,15 +76,9 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     const dp = sumToShape(gemmTensors(g, v, false, true, op), probs.shape);
     const ds = new Tensor(new Float32Array(probs.size), probs.shape);
     softmaxRowsBackward(rows, s, false, probs.data, dp.data, ds.data);
-    // A copy when no reduction happened: ds is scaled in place next.
-    const gm = mask?.requiresGrad ? (sameShape(ds.shape, mask.shape) ? ds.clone() : sumToShape(ds, mask.shape)) : null;
-    scaleInPlace(ds.data, scale);
-    const gq = q.requiresGrad ? sumToShape(gemmTensors(ds, k, false, false, op), q.shape) : null;
-    const gk = k.requiresGrad ? sumToShape(gemmTensors(ds, q, true, false, op), k.shape) : null;
+    const gm = mask?.requiresGrad ? sumToShape(ds, mask.shape) : null;
+    const gq = q.requiresGrad ? sumToShape(gemmTensors(ds, k, false, false, op, scale), q.shape) : null;
+    const gk = k.requiresGrad ? sumToShape(gemmTensors(ds, q, true, false, op, scale), k.shape) : null;
     return [gq, gk, gv, gm];
   });
-}
-
-function scaleInPlace(d: Float32Array, s: number): void {
-  for (let i = 0; i < d.length; i++) d[i]! *= s;
 }

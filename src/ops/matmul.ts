@@ -38,8 +38,8 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   });
 }
 
-/** The forward product as plain values (no tape); batch dimensions broadcast. */
-export function gemmTensors(a: Tensor, b: Tensor, transA: boolean, transB: boolean, op: string): Tensor {
+/** The forward product as plain values (no tape), times `alpha`; batch dimensions broadcast. */
+export function gemmTensors(a: Tensor, b: Tensor, transA: boolean, transB: boolean, op: string, alpha = 1): Tensor {
   if (a.ndim < 2 || b.ndim < 2) {
     throw new ShapeError(`${op}: both inputs need at least 2 dimensions, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   }
@@ -58,7 +58,7 @@ export function gemmTensors(a: Tensor, b: Tensor, transA: boolean, transB: boole
   const [aData, strideA] = batchOperand(a, batchShape);
   const [bData, strideB] = batchOperand(b, batchShape);
   const out = new Float32Array(batch * m * n);
-  gemm(batch, transA, transB, m, n, k, 1, aData, strideA, ac, bData, strideB, bc, 0, out, m * n, n);
+  gemm(batch, transA, transB, m, n, k, alpha, aData, strideA, ac, bData, strideB, bc, 0, out, m * n, n);
   return new Tensor(out, [...batchShape, m, n]);
 }
 
