@@ -143,7 +143,7 @@ function resultsMarkdown(sweep: StudySweep, rows: readonly ResultRow[], outcomes
   const backends = [...new Set(rows.flatMap((r) => r.backends))].join(', ');
   return `# Progressive gradient flow study: results
 
-Reproduce with \`${command}\` (about 40 minutes on 2 shared cores; runs resume).
+Reproduce with \`${command}\` (about 45 minutes on 2 cores shared with other work; completed runs are skipped, so it resumes).
 Mean ± sample standard deviation over seeds ${sweep.seeds.join(', ')} (the seeds column counts the
 completed runs of each row); ${outcomes.length} of ${total} runs complete; kernels: ${backends}.
 
