@@ -7,10 +7,19 @@
  */
 import { record } from '../autograd/function.js';
 import { col2im, gemm, im2col, sumTo } from '../kernels/index.js';
+import { isGradEnabled } from '../tensor/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { expandTo } from './broadcast.js';
 import { pair, windowOut, type Size2 } from './window.js';
+
+// One grow-only buffer for column matrices that die within the call (dcol in the backward, col
+// when no tape keeps it): tens of MB per call otherwise, zero-filled and collected every step.
+let scratch = new Float32Array(0);
+function scratchOf(size: number): Float32Array {
+  if (scratch.length < size) scratch = new Float32Array(size);
+  return scratch.subarray(0, size);
+}
 
 export interface Conv2dOptions {
   /** Step of the window, a number or [h, w] (default 1). */
@@ -49,7 +58,10 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const l = oh * ow;
   const k = cg * kh * kw;
   const og = o / groups;
-  const col = new Float32Array(b * c * kh * kw * l);
+  const inputs = bias === null ? [x, weight] : [x, weight, bias];
+  // im2col and the backward's GEMM write every element, so reused buffers need no clearing.
+  const taped = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+  const col = taped ? new Float32Array(b * c * kh * kw * l) : scratchOf(b * c * kh * kw * l);
   im2col(b, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x.data, col);
   // The bias is written first and the products added onto it (GEMM beta = 1).
   const y = bias === null ? new Float32Array(b * o * l) : new Float32Array(expandTo(new Tensor(bias.data, [o, 1]), [b, o, l]).data);
@@ -57,14 +69,13 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     // y[n, g·Og:(g+1)·Og, :] [Og, L] = weight_g [Og, K] · col[n, g·K:(g+1)·K, :] [K, L], batched over n
     gemm(b, false, false, og, l, k, 1, weight.data.subarray(g * og * k), 0, k, col.subarray(g * k * l), c * kh * kw * l, l, bias === null ? 0 : 1, y.subarray(g * og * l), o * l, l);
   }
-  const inputs = bias === null ? [x, weight] : [x, weight, bias];
   return record(op, new Tensor(y, [b, o, oh, ow]), inputs, (grad) => {
     const dy = grad.data;
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     let gb: Tensor | null = null;
     if (x.requiresGrad) {
-      const dcol = new Float32Array(col.length);
+      const dcol = scratchOf(col.length);
       for (let g = 0; g < groups; g++) {
         // dcol[n, group g] [K, L] = weight_gᵀ [K, Og] · dy[n, group g] [Og, L]
         gemm(b, true, false, k, l, og, 1, weight.data.subarray(g * og * k), 0, k, dy.subarray(g * og * l), o * l, l, 0, dcol.subarray(g * k * l), c * kh * kw * l, l);
