@@ -7,10 +7,12 @@
  */
 import { Command } from 'commander';
 import { benchGemmCommand } from './bench-gemm.js';
+import { benchModelCommand } from './bench-model.js';
 import { benchSpmmCommand } from './bench-spmm.js';
 
 /** The `bench` command with its subcommands. */
 export function benchCommand(): Command {
   return new Command('bench').description('benchmark native kernels (JSON lines with --json)').addCommand(benchGemmCommand())
-    .addCommand(benchSpmmCommand());
+    .addCommand(benchSpmmCommand())
+    .addCommand(benchModelCommand());
 }

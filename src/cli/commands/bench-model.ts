@@ -1,0 +1,213 @@
+/**
+ * `sparsekit bench model`: whole models, dense against compressed, timed in
+ * the same run with the same threads (calls alternate, the best of each
+ * counts).
+ *   inference   ViT and GPT with their feed-forward and q/k/v weights at an
+ *               N:M pattern (default 1:8), compressed by compress() (which
+ *               keeps a layer dense where dense measured faster)
+ *   train-step  an MLP with unstructured sparsity (default 90% and 99%): the
+ *               masked dense step (weights through a straight-through mask)
+ *               against the truly sparse step (CSR values trained directly)
+ * Shapes: ViT images [B, C, S, S]; GPT ids [B, T]; MLP x [B, D].
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { loadNative, nativeLoadError, rebuildHint } from '../../kernels/native/binding.js';
+import { Gpt } from '../../models/gpt.js';
+import { VisionTransformer } from '../../models/vit.js';
+import { Linear } from '../../nn/linear.js';
+import { MLP } from '../../nn/mlp.js';
+import type { Module } from '../../nn/module.js';
+import { mul } from '../../ops/mul.js';
+import { sum } from '../../ops/sum.js';
+import { SGD } from '../../optim/sgd.js';
+import { compress, denseParametersOf, sparseParameters } from '../../sparse/compress.js';
+import { steWeight } from '../../sparse/flow/ste.js';
+import { nmMask } from '../../sparse/masks/nm-mask.js';
+import { noGrad } from '../../tensor/grad-mode.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { ArgumentError, BackendError } from '../../util/errors.js';
+import { Rng } from '../../util/rng.js';
+import { timePair } from './bench-spmm.js';
+
+/** One line of `bench model --json`. */
+export interface ModelBenchResult {
+  readonly op: 'model';
+  readonly model: 'vit' | 'gpt' | 'mlp';
+  readonly mode: 'inference' | 'train-step';
+  /** 'n:m' for inference, the zero fraction for the training step. */
+  readonly pattern: string;
+  readonly batch: number;
+  /** Rows each Linear sees (tokens, or samples for the MLP). */
+  readonly rows: number;
+  readonly threads: number;
+  /** Linear layers compressed / considered. */
+  readonly sparse_layers: string;
+  readonly dense_ms: number;
+  readonly sparse_ms: number;
+  readonly speedup: number;
+}
+
+export interface BenchModelOptions {
+  readonly threads?: readonly number[];
+  readonly minTimeMs?: number;
+  readonly nm?: { readonly n: number; readonly m: number };
+  /** Width of ViT and GPT (default 768), their depth (default 2). */
+  readonly dim?: number;
+  readonly depth?: number;
+  /** Sparsities of the MLP training step (default 0.9 and 0.99). */
+  readonly sparsities?: readonly number[];
+  readonly models?: ReadonlyArray<'vit' | 'gpt' | 'mlp'>;
+  readonly onResult?: (r: ModelBenchResult) => void;
+}
+
+const INFERENCE_ROLES = new Set(['ff', 'q', 'k', 'v']);
+
+/** Masks the feed-forward and q/k/v weights of `model` to n:m in place; returns how many. */
+function maskRoles(model: Module, n: number, m: number): number {
+  let count = 0;
+  noGrad(() => {
+    for (const [, mod] of model.namedModules()) {
+      if (!(mod instanceof Linear) || !INFERENCE_ROLES.has(mod.weight.role)) continue;
+      const mask = nmMask(mod.weight, { n, m });
+      for (let i = 0; i < mod.weight.size; i++) mod.weight.data[i]! *= mask.data[i]!;
+      count++;
+    }
+  });
+  return count;
+}
+
+interface InferenceCase {
+  readonly name: 'vit' | 'gpt';
+  readonly build: () => Module;
+  readonly run: (model: Module) => void;
+  readonly batch: number;
+  readonly rows: number;
+}
+
+function inferenceCases(dim: number, depth: number, rng: Rng): InferenceCase[] {
+  const heads = dim % 64 === 0 ? dim / 64 : 1;
+  const vitCfg = { imageSize: 32, patchSize: 4, inChannels: 3, classes: 10, dim, depth, heads };
+  const images = new Tensor(Float32Array.from({ length: 4 * 3 * 32 * 32 }, () => rng.uniform(-1, 1)), [4, 3, 32, 32]);
+  const gptCfg = { vocabSize: 256, contextLength: 128, dim, depth, heads };
+  const ids = Int32Array.from({ length: 2 * 128 }, () => rng.int(256));
+  return [
+    { name: 'vit', build: () => new VisionTransformer(vitCfg, new Rng(1)), run: (m) => (m as VisionTransformer).forward(images), batch: 4, rows: 4 * 65 },
+    { name: 'gpt', build: () => new Gpt(gptCfg, new Rng(2)), run: (m) => (m as Gpt).forward(ids, [2, 128]), batch: 2, rows: 2 * 128 },
+  ];
+}
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+function result(base: Omit<ModelBenchResult, 'op' | 'dense_ms' | 'sparse_ms' | 'speedup'>, denseMs: number, sparseMs: number): ModelBenchResult {
+  return { op: 'model', ...base, dense_ms: round3(denseMs), sparse_ms: round3(sparseMs), speedup: Math.round((denseMs / sparseMs) * 100) / 100 };
+}
+
+/** One MLP training step, masked dense against truly sparse, at one sparsity. */
+function trainStep(sparsity: number, threads: number, minTimeMs: number): ModelBenchResult {
+  const [d, h, batch] = [1024, 4096, 256];
+  const rng = new Rng(3);
+  const x = new Tensor(Float32Array.from({ length: batch * d }, () => rng.uniform(-1, 1)), [batch, d]);
+  const target = new Tensor(Float32Array.from({ length: batch * d }, () => rng.uniform(-1, 1)), [batch, d]);
+  const make = (): MLP => new MLP(d, h, { rng: new Rng(4), activation: 'relu' });
+  const dense = make();
+  for (const l of [dense.fc1, dense.fc2]) {
+    const m = new Tensor(Float32Array.from({ length: l.weight.size }, () => (rng.uniform() < sparsity ? 0 : 1)), l.weight.shape);
+    noGrad(() => l.weight.data.set(mul(l.weight, m).data));
+    l.setWeightTransform('weight', (w) => steWeight(w, m));
+  }
+  const sparse = make();
+  sparse.fc1.weight.data.set(dense.fc1.weight.data);
+  sparse.fc2.weight.data.set(dense.fc2.weight.data);
+  const report = compress(sparse, { format: 'csr', train: true, force: true, measure: false, minSparsity: 0 });
+  const denseOpt = new SGD(dense, { lr: 1e-4 });
+  const sparseOpt = new SGD([...denseParametersOf(sparse), ...sparseParameters(sparse)], { lr: 1e-4 });
+  const step = (model: MLP, opt: SGD) => (): void => {
+    opt.zeroGrad();
+    const y = model.forward(x);
+    sum(mul(mul(y, target), y)).backward();
+    opt.step();
+  };
+  const [dm, sm] = timePair(step(dense, denseOpt), step(sparse, sparseOpt), minTimeMs);
+  return result(
+    { model: 'mlp', mode: 'train-step', pattern: String(sparsity), batch, rows: batch, threads, sparse_layers: `${report.filter((r) => r.chosen === 'sparse').length}/${report.length}` },
+    dm,
+    sm,
+  );
+}
+
+/**
+ * Runs the model benchmarks. Throws BackendError without the native addon.
+ *
+ * @example
+ * benchModel({ models: ['mlp'], sparsities: [0.99], threads: [1], minTimeMs: 200 });
+ */
+export function benchModel(opts: BenchModelOptions = {}): ModelBenchResult[] {
+  const binding = loadNative();
+  if (binding === null) throw new BackendError(`bench model times the native kernels, but the ${nativeLoadError()}; ${rebuildHint}`);
+  const threadList = opts.threads ?? [...new Set([binding.getThreads(), 1])];
+  for (let i = 1; i < threadList.length; i++) {
+    if (threadList[i]! > threadList[i - 1]!) throw new ArgumentError(`bench model: thread counts must not rise (got ${threadList.join(', ')}); list the larger first`);
+  }
+  const { n, m } = opts.nm ?? { n: 1, m: 8 };
+  const minTimeMs = opts.minTimeMs ?? 1000;
+  const models = opts.models ?? ['vit', 'gpt', 'mlp'];
+  const out: ModelBenchResult[] = [];
+  const emit = (r: ModelBenchResult): void => {
+    out.push(r);
+    opts.onResult?.(r);
+  };
+  for (const threads of threadList) {
+    binding.setThreads(threads);
+    for (const cs of inferenceCases(opts.dim ?? 768, opts.depth ?? 2, new Rng(5))) {
+      if (!models.includes(cs.name)) continue;
+      const dense = cs.build().eval();
+      const sparse = cs.build().eval();
+      const considered = maskRoles(dense, n, m);
+      maskRoles(sparse, n, m);
+      const report = compress(sparse, { format: 'nm', nm: { n, m }, measure: { batch: cs.rows }, select: (name) => /\.(q|k|v|fc1|fc2)\.weight$/.test(name) });
+      const [dm, sm] = noGrad(() => timePair(() => cs.run(dense), () => cs.run(sparse), minTimeMs));
+      emit(result({ model: cs.name, mode: 'inference', pattern: `${n}:${m}`, batch: cs.batch, rows: cs.rows, threads, sparse_layers: `${report.filter((r) => r.chosen === 'sparse').length}/${considered}` }, dm, sm));
+    }
+    if (models.includes('mlp')) for (const s of opts.sparsities ?? [0.9, 0.99]) emit(trainStep(s, threads, minTimeMs));
+  }
+  return out;
+}
+
+function intList(value: string): number[] {
+  const out = value.split(',').map((v) => Number(v.trim()));
+  if (out.some((v) => !Number.isInteger(v) || v < 1)) throw new InvalidArgumentError('expected a comma-separated list of positive integers.');
+  return out;
+}
+
+/** The `model` subcommand of `bench`. */
+export function benchModelCommand(): Command {
+  return new Command('model')
+    .description('whole models, dense against compressed: ViT/GPT inference at N:M, an MLP training step at 90%/99%')
+    .option('--json', 'print one JSON line per case')
+    .option('--threads <list>', 'thread counts, largest first (default: all cores, then 1)', intList)
+    .option('--models <list>', 'vit, gpt, mlp (default all)', (v) => v.split(',').map((s) => s.trim()) as Array<'vit' | 'gpt' | 'mlp'>)
+    .option('--nm <n:m>', 'inference pattern (default 1:8)', (v) => {
+      const match = /^(\d+):(\d+)$/.exec(v);
+      if (match === null) throw new InvalidArgumentError('expected N:M, for example 1:8.');
+      return { n: Number(match[1]), m: Number(match[2]) };
+    })
+    .option('--dim <n>', 'ViT and GPT width (default 768)', (v) => intList(v)[0]!)
+    .option('--depth <n>', 'ViT and GPT blocks (default 2)', (v) => intList(v)[0]!)
+    .option('--min-time <ms>', 'least time per case', (v) => intList(v)[0]!, 1000)
+    .action((o: { json?: boolean; threads?: number[]; models?: Array<'vit' | 'gpt' | 'mlp'>; nm?: { n: number; m: number }; dim?: number; depth?: number; minTime: number }) => {
+      benchModel({
+        minTimeMs: o.minTime,
+        ...(o.threads === undefined ? {} : { threads: o.threads }),
+        ...(o.models === undefined ? {} : { models: o.models }),
+        ...(o.nm === undefined ? {} : { nm: o.nm }),
+        ...(o.dim === undefined ? {} : { dim: o.dim }),
+        ...(o.depth === undefined ? {} : { depth: o.depth }),
+        onResult: (r) =>
+          console.log(
+            o.json === true
+              ? JSON.stringify(r)
+              : `${r.model} ${r.mode} ${r.pattern} batch ${r.batch} threads ${r.threads}: dense ${r.dense_ms.toFixed(2)} ms, sparse ${r.sparse_ms.toFixed(2)} ms, ${r.speedup.toFixed(2)}x (sparse layers ${r.sparse_layers})`,
+          ),
+      });
+    });
+}
