@@ -4,8 +4,13 @@
  * Prints one JSON line per measurement:
  *   {"op":"add","elements":16777216,"threads":1,"gbps":17.2,"backend":"native","isa":"avx512","ms":11.7}
  * gbps counts the bytes a kernel must move at least (each input read once,
- * each output written once) over the median time of several runs; compare
- * it with the machine's memory bandwidth (about 28 GB/s per core here).
+ * each output written once) over the best time of several runs (the machine
+ * is shared, so the best run is the one least disturbed); compare it with
+ * the machine's memory bandwidth (about 28 GB/s per core here).
+ *
+ * A first line times a plain copy (Float32Array.set, libc memcpy) of the
+ * same size: the bandwidth the machine gives right now, to read the others
+ * against.
  *
  * Run: node --import tsx bench/elementwise.ts [--no-reference]
  */
@@ -55,7 +60,7 @@ const CASES: Case[] = [
   { op: 'softmax', bytes: 8 * N, run: (nat) => pick(softmaxRows, nat)(N / SOFTMAX_COLS, SOFTMAX_COLS, false, a, out) },
 ];
 
-/** Median seconds of `reps` runs after one warm-up run. */
+/** Best seconds of `reps` runs after one warm-up run. */
 function time(fn: () => void, reps: number): number {
   fn();
   const times: number[] = [];
@@ -64,14 +69,15 @@ function time(fn: () => void, reps: number): number {
     fn();
     times.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
-  times.sort((x, y) => x - y);
-  return times[Math.floor(times.length / 2)]!;
+  return Math.min(...times);
 }
 
 function report(op: string, threads: number, backend: string, isa: string, bytes: number, seconds: number): void {
   const gbps = Math.round((bytes / seconds / 1e9) * 100) / 100;
   console.log(JSON.stringify({ op, elements: N, threads, gbps, backend, isa, ms: Math.round(seconds * 1e5) / 100 }));
 }
+
+report('copy', 1, 'memcpy', 'libc', 8 * N, time(() => out.set(a), 9));
 
 const binding = loadNative();
 if (binding === null) console.error('bench/elementwise: the native addon is not built; measuring the reference only');
