@@ -2,7 +2,8 @@
 // on every instruction set the CPU supports, with 2 and then 1 threads.
 // Shapes: W [O, K]; X, dX [B, K]; Y, dY [B, O]. Sizes cover 1, 3, 7, 33 and
 // 1023; batch 1 and 3 (gather path), 5..65 (one narrow panel), 130 (panels
-// plus a narrow last one); K blocks (long rows); odd row counts, so thread
+// plus a narrow last one); K blocks (long rows); the small-batch N:M kernel's
+// windows and tails; odd row counts, so thread
 // slices end mid-way; and transposed products over N:M weights, whose
 // thread slices (by column) cut through groups of M.
 import { test } from 'node:test';
@@ -133,6 +134,13 @@ function allChecks(): Check[] {
     [9, 1536, 3, 8, [33]],
     [2, 128, 8, 64, [1, 9]],
     [6, 12, 1, 4, [66]],
+    // Small batches on the gather-free N:M path: windows of 32, 64 and 128 columns, full blocks of 16 slots plus a tail.
+    [9, 200, 2, 4, [1, 3]],
+    [3, 136, 1, 4, [4]],
+    [5, 264, 1, 8, [1, 2]],
+    [7, 256, 4, 16, [1]],
+    [2, 512, 8, 16, [2]],
+    [4, 96, 1, 2, [1]],
   ] as const) {
     add(NMPacked.fromDense(randomNM(rows, cols, n, m, rng), { n, m }), `nm ${n}:${m} ${rows}x${cols}`, batches);
   }
