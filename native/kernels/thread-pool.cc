@@ -23,7 +23,9 @@ class Pool {
     stop();
     stopping_ = false;
     started_ = true;
-    for (int i = 1; i < n; i++) workers_.emplace_back([this, i] { loop(i); });
+    // A new worker must not take the last job (already finished) for a new one.
+    const uint64_t current = generation_;
+    for (int i = 1; i < n; i++) workers_.emplace_back([this, i, current] { loop(i, current); });
   }
 
   // Runs task(t, nt) for t in [0, nt); the caller runs t = 0.
@@ -53,8 +55,7 @@ class Pool {
   }
 
  private:
-  void loop(int id) {
-    uint64_t seen = 0;
+  void loop(int id, uint64_t seen) {
     for (;;) {
       const std::function<void(int, int)>* task;
       int nt;
