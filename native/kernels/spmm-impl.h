@@ -39,7 +39,11 @@ inline vf bcast(const float* p) {
 inline void transpose_square(const float* src, int64_t lds, float* dst, int64_t ldd) {
 #if defined(__AVX512F__)
   __m512 r[16], t[16];
-  for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(src + i * lds);
+  // One running pointer each way: hoisted per-row pointers would spill.
+  for (int i = 0; i < 16; i++, src += lds) {
+    asm("" : "+r"(src));
+    r[i] = _mm512_loadu_ps(src);
+  }
   for (int i = 0; i < 16; i += 2) {
     t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
     t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
@@ -63,7 +67,10 @@ inline void transpose_square(const float* src, int64_t lds, float* dst, int64_t 
     t[c + 4] = _mm512_shuffle_f32x4(b, d, 0x88);
     t[c + 12] = _mm512_shuffle_f32x4(b, d, 0xdd);
   }
-  for (int j = 0; j < 16; j++) _mm512_storeu_ps(dst + j * ldd, t[j]);
+  for (int j = 0; j < 16; j++, dst += ldd) {
+    asm("" : "+r"(dst));
+    _mm512_storeu_ps(dst, t[j]);
+  }
 #elif defined(__AVX2__)
   __m256 r[8], t[8];
   for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src + i * lds);
