@@ -145,20 +145,24 @@ void unpack_impl(const float* tile, int64_t no, int64_t nb, float* y, int64_t ld
   }
 }
 
-// Element rows: R output rows advance together, so R·V accumulators hide the FMA latency.
+// Element rows: R output rows advance together over the weights they all
+// have, so R·V accumulators hide the FMA latency; then each row finishes its
+// own remainder in the same call (short rows pay for one call, not R + 1).
 template <int V, int R>
-void rows_impl(const float* xp, const int32_t* const* col, const float* const* val, int64_t count, float* const* tile,
-               bool load_tile) {
+void rows_impl(const float* xp, const int32_t* const* col, const float* const* val, const int64_t* count,
+               float* const* tile, bool load_tile) {
   constexpr int64_t PW = V * kW;
   vf acc[R][V];
   const int32_t* c[R];
   const float* w[R];
+  int64_t common = count[0];
   for (int r = 0; r < R; r++) {
     c[r] = col[r];
     w[r] = val[r];
+    common = count[r] < common ? count[r] : common;
     for (int j = 0; j < V; j++) acc[r][j] = load_tile ? load(tile[r] + j * kW) : vf{};
   }
-  for (int64_t s = 0; s < count; s++) {
+  for (int64_t s = 0; s < common; s++) {
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
       const float* x = xp + static_cast<int64_t>(c[r][s]) * PW;
@@ -171,6 +175,12 @@ void rows_impl(const float* xp, const int32_t* const* col, const float* const* v
     }
   }
   for (int r = 0; r < R; r++) {
+    for (int64_t s = common; s < count[r]; s++) {
+      const float* x = xp + static_cast<int64_t>(c[r][s]) * PW;
+      asm("" : "+r"(x));
+      const vf ws = bcast(w[r] + s);
+      for (int j = 0; j < V; j++) acc[r][j] += ws * load(x + j * kW);
+    }
     for (int j = 0; j < V; j++) store(tile[r] + j * kW, acc[r][j]);
   }
 }

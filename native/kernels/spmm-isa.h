@@ -22,8 +22,8 @@ struct SpmmIsa {
   void (*pack)(const float* x, int64_t ldx, int64_t nb, int64_t nk, float* dst, int64_t pw);
   // y[0:nb, 0:no] (row stride ldy) = (accumulate ? y : 0) + tile[0:no][0:nb] (tile rows pw apart).
   void (*unpack)(const float* tile, int64_t no, int64_t nb, float* y, int64_t ldy, bool accumulate, int64_t pw);
-  // tile[r] = (load ? tile[r] : 0) + Σ_{s < count} val[r][s] · xp[col[r][s]], for R = index + 1 rows.
-  void (*rows[4][kSpmmMaxRows])(const float* xp, const int32_t* const* col, const float* const* val, int64_t count,
+  // tile[r] = (load ? tile[r] : 0) + Σ_{s < count[r]} val[r][s] · xp[col[r][s]], for R = index + 1 rows.
+  void (*rows[4][kSpmmMaxRows])(const float* xp, const int32_t* const* col, const float* const* val, const int64_t* count,
                                 float* const* tile, bool load);
   // Block rows: for the R = index + 1 rows r of one block row, over `count`
   // blocks t (block index blk ? blk[t] : first + t, block column bcol[t]):

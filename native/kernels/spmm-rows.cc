@@ -130,8 +130,7 @@ void lay_out(const SpmmIsa& isa, const Rows& rs, int64_t kc, Share& sh, int32_t*
   sh.val = vbuf;
 }
 
-// Rows [i, i + R) of the share in K block b into their tile rows: R rows
-// together for the weights they all have, then each row's remainder alone.
+// Rows [i, i + R) of the share in K block b into their tile rows.
 void block_rows(const SpmmIsa& isa, const Share& sh, int64_t b, const float* xp, int v, int64_t pw, int64_t i, int R,
                 float* tile_base) {
   const int64_t n = sh.r1 - sh.r0;
@@ -139,7 +138,6 @@ void block_rows(const SpmmIsa& isa, const Share& sh, int64_t b, const float* xp,
   const float* val[kSpmmMaxRows];
   float* tile[kSpmmMaxRows];
   int64_t count[kSpmmMaxRows];
-  int64_t common = INT64_MAX;
   for (int q = 0; q < R; q++) {
     int64_t e0;
     if (sh.spr > 0) {
@@ -152,15 +150,8 @@ void block_rows(const SpmmIsa& isa, const Share& sh, int64_t b, const float* xp,
     col[q] = sh.col + e0;
     val[q] = sh.val + e0;
     tile[q] = tile_base + (i + q) * pw;
-    common = std::min(common, count[q]);
   }
-  isa.rows[v - 1][R - 1](xp, col, val, common, tile, b > 0);
-  for (int q = 0; q < R; q++) {
-    if (count[q] == common) continue;
-    const int32_t* c1 = col[q] + common;
-    const float* v1 = val[q] + common;
-    isa.rows[v - 1][0](xp, &c1, &v1, count[q] - common, &tile[q], true);
-  }
+  isa.rows[v - 1][R - 1](xp, col, val, count, tile, b > 0);
 }
 
 thread_local SpmmArena t_work;
