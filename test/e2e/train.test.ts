@@ -164,4 +164,14 @@ test('the CLI prints a malformed recipe as one error without a stack trace and e
   assert.equal(i.status, 0, i.stderr);
   assert.match(i.stdout, /layers\.0\.weight\s+F32\s+\[32, 64\]/);
   assert.match(i.stdout, /head\.bias\s+F32\s+\[4\]/);
+  // The 2:4 run exported compressed: inspect names the stored format and its size against dense float32.
+  const packed = join(root, 'sparse-2x4.safetensors');
+  const e = cli('export', join(root, 'sparse'), '--format', 'nm', '--out', packed);
+  assert.equal(e.status, 0, e.stderr);
+  const c = cli('inspect', packed);
+  assert.equal(c.status, 0, c.stderr);
+  const row = /layers\.0\.weight\s+nm 2:4\s+\[32, 64\]\s+(\d+)\s+([\d.]+)x/.exec(c.stdout);
+  assert.ok(row, c.stdout);
+  // 1024 kept float32 values (4096 bytes) plus their positions, against 8192 dense bytes.
+  assert.ok(Number(row[1]) > 4096 && Number(row[2]) <= 0.56, `stored ${row[1]} bytes, ${row[2]}x`);
 });
