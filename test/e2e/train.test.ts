@@ -174,4 +174,10 @@ test('the CLI prints a malformed recipe as one error without a stack trace and e
   assert.ok(row, c.stdout);
   // 1024 kept float32 values (4096 bytes) plus their positions, against 8192 dense bytes.
   assert.ok(Number(row[1]) > 4096 && Number(row[2]) <= 0.56, `stored ${row[1]} bytes, ${row[2]}x`);
+  // eval runs the compressed file (sparse kernels) with the run's recipe and gets the masked model's metrics.
+  const dense = evaluateRun(join(root, 'sparse', 'model.safetensors')).metrics;
+  const compressed = evaluateRun(packed, { recipe: join(root, 'sparse', 'recipe.yaml') }).metrics;
+  assert.ok(Math.abs(compressed.loss - dense.loss) <= 1e-5 * Math.abs(dense.loss), `${compressed.loss} vs ${dense.loss}`);
+  assert.equal(compressed.accuracy, dense.accuracy);
+  assert.throws(() => evaluateRun(packed), (err: unknown) => err instanceof ConfigError && /--recipe/.test(err.message));
 });
