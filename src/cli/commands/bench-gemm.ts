@@ -34,8 +34,7 @@ export interface BenchGemmOptions {
   readonly shapes?: readonly GemmShape[];
   /**
    * Threads of the native pool (default: the pool's size, all cores unless
-   * SPARSEKIT_THREADS says otherwise). The pool keeps this size afterwards:
-   * growing it back after parallel work is unsafe in thread-pool.cc today.
+   * SPARSEKIT_THREADS says otherwise). The pool returns to its size afterwards.
    */
   readonly threads?: number;
   /** Least time spent timing each shape, in milliseconds (default 500). */
@@ -93,28 +92,33 @@ export function benchGemm(opts: BenchGemmOptions = {}): GemmBenchResult[] {
     if (!Number.isInteger(opts.threads) || opts.threads < 1 || opts.threads > 1024) {
       throw new ArgumentError(`bench gemm: threads must be an integer from 1 to 1024, got ${opts.threads}`);
     }
-    binding.setThreads(opts.threads);
   }
+  const before = binding.getThreads();
+  if (opts.threads !== undefined) binding.setThreads(opts.threads);
   const threads = binding.getThreads();
   const rng = new Rng(1);
-  return shapes.map(({ m, n, k }) => {
-    const a = randomMatrix(m * k, rng);
-    const b = randomMatrix(k * n, rng);
-    const c = new Float32Array(m * n);
-    const run = (): void => native(1, false, false, m, n, k, 1, a, 0, k, b, 0, n, 0, c, 0, n);
-    run();
-    let best = Infinity;
-    let spent = 0;
-    for (let reps = 0; reps < 3 || spent < minTimeMs; reps++) {
-      const t0 = performance.now();
+  try {
+    return shapes.map(({ m, n, k }) => {
+      const a = randomMatrix(m * k, rng);
+      const b = randomMatrix(k * n, rng);
+      const c = new Float32Array(m * n);
+      const run = (): void => native(1, false, false, m, n, k, 1, a, 0, k, b, 0, n, 0, c, 0, n);
       run();
-      const dt = performance.now() - t0;
-      spent += dt;
-      best = Math.min(best, dt);
-    }
-    const gflops = Math.round((2 * m * n * k) / (best * 1e6) * 10) / 10;
-    return { op: 'gemm', m, n, k, threads, gflops, backend: 'native' };
-  });
+      let best = Infinity;
+      let spent = 0;
+      for (let reps = 0; reps < 3 || spent < minTimeMs; reps++) {
+        const t0 = performance.now();
+        run();
+        const dt = performance.now() - t0;
+        spent += dt;
+        best = Math.min(best, dt);
+      }
+      const gflops = Math.round((2 * m * n * k) / (best * 1e6) * 10) / 10;
+      return { op: 'gemm', m, n, k, threads, gflops, backend: 'native' };
+    });
+  } finally {
+    binding.setThreads(before);
+  }
 }
 
 /** Results as an aligned text table. */
