@@ -13,6 +13,7 @@ import { isNM } from '../sparse/masks/nm-mask.js';
 import type { NMAxis, NMPattern } from '../sparse/patterns/nm-pattern.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../util/errors.js';
+import { alignColumns } from '../util/text-table.js';
 
 export interface TensorInfo {
   readonly name: string;
@@ -48,8 +49,7 @@ export function formatTensorTable(rows: readonly TensorInfo[]): string {
     ['name', 'dtype', 'shape', 'sparsity', 'N:M'],
     ...rows.map((r) => [r.name, r.dtype, fmtShape(r.shape), r.sparsity === null ? '-' : `${(r.sparsity * 100).toFixed(2)}%`, r.nm ?? '-']),
   ];
-  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
-  return cells.map((c) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return alignColumns(cells);
 }
 
 function zeroFraction(t: Tensor): number {

@@ -10,6 +10,7 @@ import { gemm } from '../../kernels/index.js';
 import { loadNative, nativeLoadError, rebuildHint } from '../../kernels/native/binding.js';
 import { ArgumentError, BackendError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
+import { alignColumns } from '../../util/text-table.js';
 
 /** One GEMM size: C is [m, n], the reduction has length k. */
 export interface GemmShape {
@@ -124,8 +125,7 @@ export function benchGemm(opts: BenchGemmOptions = {}): GemmBenchResult[] {
 /** Results as an aligned text table. */
 export function formatGemmTable(results: readonly GemmBenchResult[]): string {
   const rows = [['shape (MxNxK)', 'threads', 'GFLOPS'], ...results.map((r) => [`${r.m}x${r.n}x${r.k}`, String(r.threads), r.gflops.toFixed(1)])];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
+  return alignColumns(rows, 'numbers');
 }
 
 function positiveInt(value: string): number {

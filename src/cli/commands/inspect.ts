@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import { formatTensorTable, inspectSafetensors } from '../../train/inspect-tensors.js';
 import { readSafetensorsHeader } from '../../io/safetensors-header.js';
 import { storedSizes, type StoredSize } from '../../formats/index.js';
+import { alignColumns } from '../../util/text-table.js';
 
 /** The `inspect` command. */
 export function inspectCommand(): Command {
@@ -38,6 +39,5 @@ function formatStoredTable(rows: readonly StoredSize[]): string {
   const bytes = rows.reduce((a, r) => a + r.bytes, 0);
   const dense = rows.reduce((a, r) => a + r.denseBytes, 0);
   cells.push(['total', '', '', String(bytes), `${(bytes / dense).toFixed(3)}x`]);
-  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
-  return cells.map((c) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return alignColumns(cells);
 }
