@@ -11,8 +11,9 @@
  * gemm(false, true, m, n, k, 1, a, lda, b, ldb, 0, c, ldc); // native when built
  */
 import { BackendError } from '../util/errors.js';
-import { envBackend, envRequireNative } from '../util/env.js';
+import { envBackend, envKernelProfile, envRequireNative } from '../util/env.js';
 import { addFlops } from '../util/flop-counter.js';
+import { recordKernelTime } from './kernel-profile.js';
 import { loadNative, nativeLoadError, rebuildHint } from './native/binding.js';
 
 export type BackendName = 'reference' | 'native';
@@ -94,7 +95,13 @@ export function defineKernel<F extends KernelFn>(name: string, reference: F, flo
     if (flops !== undefined) addFlops(flops(...(args as Parameters<F>)));
     return impl(...args);
   }) as F;
-  return Object.defineProperties(dispatch, {
+  const timed = ((...args: never[]) => {
+    const start = performance.now();
+    const out = dispatch(...args);
+    recordKernelTime(name, performance.now() - start);
+    return out;
+  }) as F;
+  return Object.defineProperties(envKernelProfile() ? timed : dispatch, {
     kernelName: { value: name },
     reference: { value: reference },
     native: { get: getNative },

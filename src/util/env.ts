@@ -12,3 +12,8 @@ export function envBackend(): 'reference' | 'native' | null {
 export function envRequireNative(): boolean {
   return process.env.SPARSEKIT_REQUIRE_NATIVE === '1';
 }
+
+/** True when SPARSEKIT_KERNEL_PROFILE=1: time every kernel call and print a table at exit. */
+export function envKernelProfile(): boolean {
+  return process.env.SPARSEKIT_KERNEL_PROFILE === '1';
+}
