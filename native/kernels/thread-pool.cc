@@ -2,13 +2,32 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define SK_CPU_RELAX() _mm_pause()
+#else
+#define SK_CPU_RELAX() std::this_thread::yield()
+#endif
+
 namespace sk {
 namespace {
+
+// How long an idle worker spins before it sleeps. Kernels come from
+// JavaScript one after another with a few to a few hundred microseconds of
+// script between them; waking a sleeping thread costs tens of microseconds,
+// which made two threads slower than one on small kernels.
+constexpr auto kSpinTime = std::chrono::microseconds(300);
+
+// A job is published as one word: (serial << 8) | thread count, so that a
+// worker that takes no part in a job reads that job's count, never the next's.
+constexpr int kCountBits = 16;
+constexpr int kMaxThreads = (1 << kCountBits) - 1;
 
 class Pool {
  public:
@@ -18,13 +37,13 @@ class Pool {
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
   void resize(int n) {
-    n = std::max(1, n);
+    n = std::clamp(n, 1, kMaxThreads);
     if (n == size() && started_) return;
     stop();
-    stopping_ = false;
+    stopping_.store(false);
     started_ = true;
     // A new worker must not take the last job (already finished) for a new one.
-    const uint64_t current = generation_;
+    const uint64_t current = job_.load();
     for (int i = 1; i < n; i++) workers_.emplace_back([this, i, current] { loop(i, current); });
   }
 
@@ -35,44 +54,44 @@ class Pool {
       task(0, 1);
       return;
     }
-    {
+    task_ = &task;
+    pending_.store(nt - 1, std::memory_order_relaxed);
+    const uint64_t serial = (job_.load(std::memory_order_relaxed) >> kCountBits) + 1;
+    job_.store((serial << kCountBits) | static_cast<uint64_t>(nt));  // seq_cst: pairs with sleepers_
+    if (sleepers_.load() > 0) {
       std::lock_guard<std::mutex> lock(mu_);
-      task_ = &task;
-      tasks_ = nt;
-      pending_.store(nt - 1, std::memory_order_relaxed);
-      generation_++;
+      cv_.notify_all();
     }
-    cv_.notify_all();
     task(0, nt);
-    // Workers finish quickly for kernel-sized jobs: spin, then sleep.
-    for (int spin = 0; pending_.load(std::memory_order_acquire) != 0; spin++) {
-      if (spin > 20000) {
-        std::unique_lock<std::mutex> lock(mu_);
-        done_cv_.wait(lock, [this] { return pending_.load(std::memory_order_acquire) == 0; });
-        break;
-      }
-    }
+    while (pending_.load(std::memory_order_acquire) != 0) SK_CPU_RELAX();
   }
 
  private:
+  // Waits for a job other than `seen`: spins for kSpinTime, then sleeps.
+  uint64_t next_job(uint64_t seen) {
+    const auto start = std::chrono::steady_clock::now();
+    for (int spin = 0;; spin++) {
+      const uint64_t job = job_.load(std::memory_order_acquire);
+      if (job != seen || stopping_.load(std::memory_order_relaxed)) return job;
+      SK_CPU_RELAX();
+      if ((spin & 63) == 63 && std::chrono::steady_clock::now() - start > kSpinTime) break;
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    sleepers_.fetch_add(1);  // seq_cst: a publisher that missed this sees the new job below
+    cv_.wait(lock, [&] { return stopping_.load() || job_.load() != seen; });
+    sleepers_.fetch_sub(1);
+    return job_.load(std::memory_order_acquire);
+  }
+
   void loop(int id, uint64_t seen) {
     for (;;) {
-      const std::function<void(int, int)>* task;
-      int nt;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-        if (stopping_) return;
-        seen = generation_;
-        task = task_;
-        nt = tasks_;
-      }
+      const uint64_t job = next_job(seen);
+      if (stopping_.load()) return;
+      seen = job;
+      const int nt = static_cast<int>(job & kMaxThreads);
       if (id < nt) {
-        (*task)(id, nt);
-        if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-          std::lock_guard<std::mutex> lock(mu_);
-          done_cv_.notify_all();
-        }
+        (*task_)(id, nt);
+        pending_.fetch_sub(1, std::memory_order_acq_rel);
       }
     }
   }
@@ -80,7 +99,7 @@ class Pool {
   void stop() {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      stopping_ = true;
+      stopping_.store(true);
     }
     cv_.notify_all();
     for (auto& w : workers_) w.join();
@@ -90,12 +109,11 @@ class Pool {
   std::vector<std::thread> workers_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::condition_variable done_cv_;
   const std::function<void(int, int)>* task_ = nullptr;
-  int tasks_ = 0;
-  uint64_t generation_ = 0;
+  std::atomic<uint64_t> job_{0};
   std::atomic<int> pending_{0};
-  bool stopping_ = false;
+  std::atomic<int> sleepers_{0};
+  std::atomic<bool> stopping_{false};
   bool started_ = false;
 };
 

@@ -7,6 +7,7 @@ import { gemmRef } from './ref/gemm.js';
 import { binaryRef } from './ref/binary.js';
 import { sumToRef } from './ref/reduce-axes.js';
 import { softmaxRowsRef, softmaxRowsBackwardRef } from './ref/softmax.js';
+import { headAttentionBackwardRef, headAttentionRef } from './ref/head-attention.js';
 import { crossEntropyRowsRef, crossEntropyRowsBackwardRef } from './ref/cross-entropy.js';
 import { layerNormForwardRef, layerNormBackwardRef } from './ref/layer-norm.js';
 import { channelMomentsRef, batchNormForwardRef, batchNormBackwardRef } from './ref/batch-norm.js';
@@ -30,6 +31,12 @@ export const binary = defineKernel('binary', binaryRef);
 export const sumTo = defineKernel('sumTo', sumToRef);
 export const softmaxRows = defineKernel('softmaxRows', softmaxRowsRef);
 export const softmaxRowsBackward = defineKernel('softmaxRowsBackward', softmaxRowsBackwardRef);
+export const headAttention = defineKernel('headAttention', headAttentionRef, (batch, heads, t, s, d, dv) => 2 * batch * heads * t * s * (d + dv));
+export const headAttentionBackward = defineKernel(
+  'headAttentionBackward',
+  headAttentionBackwardRef,
+  (batch, heads, t, s, d, dv) => 2 * batch * heads * t * s * (d + 2 * dv + d),
+);
 export const crossEntropyRows = defineKernel('crossEntropyRows', crossEntropyRowsRef);
 export const crossEntropyRowsBackward = defineKernel('crossEntropyRowsBackward', crossEntropyRowsBackwardRef);
 export const layerNormForward = defineKernel('layerNormForward', layerNormForwardRef);

@@ -2,9 +2,11 @@
  * Multi-head self-attention (Vaswani et al. 2017, arXiv:1706.03762) with Q,
  * K, V and the output projection as four separately addressable Linear
  * layers (roles q, k, v, proj), so sparsity plans can treat each on its own.
- * Shapes: x: [B, T, C], H heads of D = C/H; q, k, v: [B, H, T, D] -> [B, T, C].
+ * Shapes: x: [B, T, C], H heads of D = C/H; q, k, v: [B, T, H·D] (heads split
+ * out to [B, H, T, D] only when a mask is given) -> [B, T, C].
  */
 import { scaledDotProductAttention } from '../ops/attention.js';
+import { headAttention } from '../ops/head-attention.js';
 import { reshape } from '../ops/reshape.js';
 import { transpose } from '../ops/transpose.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -65,6 +67,11 @@ export class MultiHeadAttention extends Module {
       throw new ShapeError(`MultiHeadAttention: input must be [B, T, ${this.embedDim}], got ${fmtShape(x.shape)}`);
     }
     const [b, t] = x.shape as [number, number, number];
+    if (opts.mask === undefined) {
+      // Heads stay packed in the last axis: one fused kernel, no layout copies.
+      const y = headAttention(this.q.forward(x), this.k.forward(x), this.v.forward(x), this.numHeads, { causal: this.causal });
+      return this.proj.forward(y);
+    }
     const heads = (z: Tensor): Tensor => transpose(reshape(z, [b, t, this.numHeads, this.headDim]), 1, 2);
     const y = scaledDotProductAttention(heads(this.q.forward(x)), heads(this.k.forward(x)), heads(this.v.forward(x)), {
       causal: this.causal,

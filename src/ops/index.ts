@@ -47,3 +47,5 @@ export type { AvgPoolOptions } from './avg-pool2d.js';
 export type { PoolOptions, Size2 } from './window.js';
 export { scaledDotProductAttention } from './attention.js';
 export type { AttentionOptions } from './attention.js';
+export { headAttention } from './head-attention.js';
+export type { HeadAttentionOptions } from './head-attention.js';
