@@ -13,6 +13,7 @@ import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { checkShape, sizeOf } from '../util/shape.js';
 import { noGrad } from './grad-mode.js';
 import { inBackwardPhase } from '../util/flop-counter.js';
+import { BinaryOp, binary } from '../kernels/index.js';
 
 /** One tape entry: the inputs an op read and the rule that maps the output's gradient to theirs. */
 export interface GradFn {
@@ -153,8 +154,9 @@ function runBackward(root: Tensor, seed?: Tensor): void {
   }));
 }
 
+// a += b elementwise, through the add kernel (native when built) with a as its output.
 function addInto(a: Tensor, b: Tensor): void {
-  const o = a.data;
-  const bd = b.data;
-  for (let i = 0; i < o.length; i++) o[i]! += bd[i]!;
+  const flat = Int32Array.of(a.size);
+  const unit = Int32Array.of(1);
+  binary(BinaryOp.add, a.data, b.data, a.data, flat, unit, unit);
 }

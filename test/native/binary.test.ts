@@ -117,6 +117,22 @@ test('binary: Math.pow semantics where C differs, worked out by hand', nativeTes
   assert.equal(out[2], 0.25);
 });
 
+nativeParity({
+  // Tensor.backward accumulates gradients with the output aliasing the first input.
+  'binary: the output may be the first input (in-place a += b)': (cfg) => {
+    const native = requireNative(binary);
+    const rng = new Rng(9);
+    for (const n of [1, 7, 33, 1023, 70001]) {
+      const a = randomFloats(n, rng);
+      const b = randomFloats(n, rng);
+      const want = new Float32Array(n);
+      binary.reference(BinaryOp.add, a, b, want, Int32Array.of(n), Int32Array.of(1), Int32Array.of(1));
+      native(BinaryOp.add, a, b, a, Int32Array.of(n), Int32Array.of(1), Int32Array.of(1));
+      assertSameFloats(a, want, `in-place add of ${n} ${configLabel(cfg)}`);
+    }
+  },
+});
+
 test('binary: a row vector over a matrix, worked out by hand', nativeTest(), () => {
   const native = requireNative(binary);
   const out = new Float32Array(6);
