@@ -24,8 +24,12 @@ namespace {
 // which made two threads slower than one on small kernels.
 constexpr auto kSpinTime = std::chrono::microseconds(300);
 
-// A job is published as one word: (serial << 8) | thread count, so that a
-// worker that takes no part in a job reads that job's count, never the next's.
+// A job is published as one word, (serial << kCountBits) | task count, and
+// its tasks are claimed from a second word, (serial << kCountBits) | next
+// task: whichever thread comes first runs the next task, so a worker that
+// wakes late (the other core busy with the garbage collector, say) delays
+// nothing — the caller runs its tasks instead of waiting for it — and a
+// worker still holding an old job's serial can never claim a new job's task.
 constexpr int kCountBits = 16;
 constexpr int kMaxThreads = (1 << kCountBits) - 1;
 
@@ -44,10 +48,10 @@ class Pool {
     started_ = true;
     // A new worker must not take the last job (already finished) for a new one.
     const uint64_t current = job_.load();
-    for (int i = 1; i < n; i++) workers_.emplace_back([this, i, current] { loop(i, current); });
+    for (int i = 1; i < n; i++) workers_.emplace_back([this, current] { loop(current); });
   }
 
-  // Runs task(t, nt) for t in [0, nt); the caller runs t = 0.
+  // Runs task(t, nt) once for each t in [0, nt), on the caller and the workers.
   void run(int nt, const std::function<void(int, int)>& task) {
     nt = std::max(1, std::min(nt, size()));
     if (nt == 1) {
@@ -55,15 +59,16 @@ class Pool {
       return;
     }
     task_ = &task;
-    pending_.store(nt - 1, std::memory_order_relaxed);
+    done_.store(0, std::memory_order_relaxed);
     const uint64_t serial = (job_.load(std::memory_order_relaxed) >> kCountBits) + 1;
+    claim_.store(serial << kCountBits);
     job_.store((serial << kCountBits) | static_cast<uint64_t>(nt));  // seq_cst: pairs with sleepers_
     if (sleepers_.load() > 0) {
       std::lock_guard<std::mutex> lock(mu_);
       cv_.notify_all();
     }
-    task(0, nt);
-    while (pending_.load(std::memory_order_acquire) != 0) SK_CPU_RELAX();
+    work(serial, nt);
+    while (done_.load(std::memory_order_acquire) != nt) SK_CPU_RELAX();
   }
 
  private:
@@ -83,16 +88,24 @@ class Pool {
     return job_.load(std::memory_order_acquire);
   }
 
-  void loop(int id, uint64_t seen) {
+  // Claims and runs tasks of job `serial` until none is left.
+  void work(uint64_t serial, int nt) {
+    for (;;) {
+      uint64_t claim = claim_.load();
+      do {
+        if ((claim >> kCountBits) != serial || static_cast<int>(claim & kMaxThreads) >= nt) return;
+      } while (!claim_.compare_exchange_weak(claim, claim + 1));
+      (*task_)(static_cast<int>(claim & kMaxThreads), nt);
+      done_.fetch_add(1, std::memory_order_acq_rel);
+    }
+  }
+
+  void loop(uint64_t seen) {
     for (;;) {
       const uint64_t job = next_job(seen);
       if (stopping_.load()) return;
       seen = job;
-      const int nt = static_cast<int>(job & kMaxThreads);
-      if (id < nt) {
-        (*task_)(id, nt);
-        pending_.fetch_sub(1, std::memory_order_acq_rel);
-      }
+      work(job >> kCountBits, static_cast<int>(job & kMaxThreads));
     }
   }
 
@@ -111,7 +124,8 @@ class Pool {
   std::condition_variable cv_;
   const std::function<void(int, int)>* task_ = nullptr;
   std::atomic<uint64_t> job_{0};
-  std::atomic<int> pending_{0};
+  std::atomic<uint64_t> claim_{0};
+  std::atomic<int> done_{0};
   std::atomic<int> sleepers_{0};
   std::atomic<bool> stopping_{false};
   bool started_ = false;
