@@ -15,9 +15,12 @@ import {
   SmallResNet,
   VisionTransformer,
   buildModel,
+  add,
+  concat,
   crossEntropy,
   parseModelConfig,
   tensor,
+  zeros,
   type Model,
   type Module,
   type Tensor,
@@ -170,6 +173,26 @@ test('GPT is causal: changing a later token leaves every earlier position\'s log
     for (let t = 3; t < 6; t++) assert.notDeepEqual(row(yb, 0, t), row(ya, 0, t), `sequence 0, position ${t} sees token 3`);
     assert.notDeepEqual(row(yb, 1, 5), row(ya, 1, 5));
   });
+});
+
+test("vit: pool 'mean' feeds the head the mean of the normalised patch tokens, not the class token", () => {
+  const rng = new Rng(12);
+  const vit = new VisionTransformer({ ...VIT_CFG, pool: 'mean' }, rng);
+  const x = randomTensor([2, 3, 8, 8], rng);
+  // The same forward by hand up to the last block, then the pooling written out on plain arrays.
+  const b = 2;
+  const cls = add(zeros([b, 1, 8]), vit.cls_token);
+  let h = add(concat([cls, vit.patch_embed.forward(x)], 1), vit.pos_embed);
+  for (const block of vit.blocks) h = block.forward(h);
+  const normed = vit.norm.forward(h).toArray(); // [2, 5, 8]: token 0 is the class token
+  const pooled = Array.from({ length: b * 8 }, (_, i) => {
+    const [bi, c] = [Math.floor(i / 8), i % 8];
+    let total = 0;
+    for (let t = 1; t < 5; t++) total += normed[(bi * 5 + t) * 8 + c]!;
+    return total / 4;
+  });
+  assertClose(vit.forward(x).toArray(), vit.head.forward(tensor(pooled, [b, 8])).toArray(), 1e-5, 1e-6);
+  assert.throws(() => new VisionTransformer({ ...VIT_CFG, pool: 'max' as 'mean' }, rng), /pool/);
 });
 
 test('gradients: finite differences through whole models, and every parameter gets a gradient', () => {
