@@ -8,6 +8,7 @@ import { gemm, sumTo } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ShapeError, fmtShape } from '../util/errors.js';
 import { sizeOf } from '../util/shape.js';
+import { expandTo } from './broadcast.js';
 
 /**
  * x·weightᵀ + bias, PyTorch's `F.linear`. The bias is written into the output
@@ -28,7 +29,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   }
   const n = sizeOf(x.shape.slice(0, -1));
   const outShape = [...x.shape.slice(0, -1), o];
-  const y = bias === null ? new Float32Array(n * o) : tileRows(bias.data, n);
+  const y = bias === null ? new Float32Array(n * o) : expandTo(bias, [n, o]).data;
   gemm(1, false, true, n, o, k, 1, x.data, 0, k, weight.data, 0, k, bias === null ? 0 : 1, y, 0, o);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   return record('linear', new Tensor(y, outShape), inputs, (g) => {
@@ -54,13 +55,4 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     }
     return [gx, gw, gb];
   });
-}
-
-// n copies of `row` back to back, by doubling (log2 n copies instead of n).
-function tileRows(row: Float32Array, n: number): Float32Array {
-  const out = new Float32Array(n * row.length);
-  if (out.length === 0) return out;
-  out.set(row);
-  for (let filled = row.length; filled < out.length; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, out.length - filled));
-  return out;
 }
