@@ -1,20 +1,20 @@
 /**
  * 2-D convolution with its weight in a compressed layout (N:M, CSR, BSR), on
- * the tape: im2col, then the same three sparse products as sparseLinear
- * (forward, input gradient, weight gradient at the stored entries), so a
- * fixed-mask training step never builds a dense kernel.
+ * the tape: im2row (the patches as rows), then the same three sparse products
+ * as sparseLinear (forward, input gradient, weight gradient at the stored
+ * entries), so a fixed-mask training step never builds a dense kernel.
  * Letters: B images, C input channels, O output channels, kh×kw kernel,
  * P = kh·kw kernel positions, K = P·C, L = OH·OW output pixels.
  * A weight [O, C, kh, kw] runs as the matrix [O, K] whose column p·C + c holds
  * w[o, c, p] (the weight permuted to [O, kh, kw, C]): N:M groups then run
  * along C at each kernel position, as patterns/nm-pattern.ts groups a conv
  * weight, and they are consecutive columns, as NMPacked stores groups.
- * Shapes: x [B, C, H, W] -> col [B, C, P, L] -> rows [B, L, P, C] = [B·L, K]
- *   -> rows·Wᵀ [B·L, O] -> y [B, O, OH, OW]. No groups, no dilation.
+ * Shapes: x [B, C, H, W] -> rows [B, L, P, C] = [B·L, K] -> rows·Wᵀ [B·L, O]
+ *   -> y [B, O, OH, OW]. No groups, no dilation.
  */
 import { record } from '../autograd/function.js';
 import { sddmm, spmm, spmmGradInput, type SparseMatrix } from '../formats/index.js';
-import { col2im, im2col, permute, sumTo } from '../kernels/index.js';
+import { im2row, permute, row2im, sumTo } from '../kernels/index.js';
 import { windowOut } from '../ops/window.js';
 import { isGradEnabled } from '../tensor/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -27,7 +27,7 @@ export interface SparseConvGeometry {
   readonly padding: readonly [number, number];
 }
 
-// Grow-only buffers for arrays that die within one call (the column matrix, the
+// Grow-only buffers for arrays that die within one call (the patch rows, the
 // product before its transpose, the backward's temporaries): tens of MB per
 // call otherwise, allocated zeroed and collected every step.
 const scratch: Float32Array[] = [];
@@ -107,11 +107,9 @@ export function sparseConv2d(x: Tensor, w: SparseMatrix, values: Tensor | null, 
   const n = b * l;
   // Only the weight gradient reads the rows again; otherwise they are scratch.
   const keepRows = isGradEnabled() && values !== null && values.requiresGrad;
-  const col = scratchOf(0, b * k * l);
-  im2col(b, c, h, wd, kh, kw, sh, sw, ph, pw, oh, ow, x.data, col);
-  const rows = keepRows ? new Float32Array(n * k) : scratchOf(1, n * k);
-  permute(col, Int32Array.of(b, c, p, l), Int32Array.of(0, 3, 2, 1), rows);
-  const yRows = scratchOf(2, n * o);
+  const rows = keepRows ? new Float32Array(n * k) : scratchOf(0, n * k);
+  im2row(b, c, h, wd, kh, kw, sh, sw, ph, pw, oh, ow, x.data, rows);
+  const yRows = scratchOf(1, n * o);
   if (bias !== null) for (let i = 0; i < n; i++) yRows.set(bias.data, i * o);
   spmm(w, rows, n, yRows, bias !== null);
   const y = new Float32Array(b * o * l);
@@ -120,16 +118,14 @@ export function sparseConv2d(x: Tensor, w: SparseMatrix, values: Tensor | null, 
   if (values !== null) inputs.push(values);
   if (bias !== null) inputs.push(bias);
   return record(op, new Tensor(y, [b, o, oh, ow]), inputs, (g) => {
-    const gRows = scratchOf(3, n * o);
+    const gRows = scratchOf(2, n * o);
     permute(g.data, Int32Array.of(b, o, l), Int32Array.of(0, 2, 1), gRows);
     const grads: Array<Tensor | null> = [];
     if (x.requiresGrad) {
-      const dRows = scratchOf(4, n * k);
+      const dRows = scratchOf(3, n * k);
       spmmGradInput(w, gRows, n, dRows);
-      const dcol = scratchOf(0, b * k * l);
-      permute(dRows, Int32Array.of(b, l, p, c), Int32Array.of(0, 3, 2, 1), dcol);
       const dx = new Float32Array(x.size);
-      col2im(b, c, h, wd, kh, kw, sh, sw, ph, pw, oh, ow, dcol, dx);
+      row2im(b, c, h, wd, kh, kw, sh, sw, ph, pw, oh, ow, dRows, dx);
       grads.push(new Tensor(dx, x.shape));
     } else {
       grads.push(null);
