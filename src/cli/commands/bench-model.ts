@@ -49,6 +49,14 @@ export interface ModelBenchResult {
   readonly dense_ms: number;
   readonly sparse_ms: number;
   readonly speedup: number;
+  /**
+   * Inference only: the compressed layers alone, dense and sparse, each timed
+   * by compress on its real shape (sums). With them the Amdahl bound reads
+   * off: the rest of the forward costs dense_ms − layers_dense_ms, so layers
+   * s× faster give dense_ms / (dense_ms − layers_dense_ms + layers_dense_ms / s).
+   */
+  readonly layers_dense_ms?: number;
+  readonly layers_sparse_ms?: number;
 }
 
 export interface BenchModelOptions {
@@ -181,7 +189,9 @@ export function benchModel(opts: BenchModelOptions = {}): ModelBenchResult[] {
       // The probe gives each convolution its real input shape to be timed on.
       const report = compress(sparse, { format: 'nm', nm: { n, m }, measure: { batch: cs.rows, probe: () => cs.run(sparse) }, select: (name) => masked.has(name) });
       const [dm, sm] = noGrad(() => timePair(() => cs.run(dense), () => cs.run(sparse), minTimeMs));
-      emit(result({ model: cs.name, mode: 'inference', pattern: `${n}:${m}`, batch: cs.batch, rows: cs.rows, threads, sparse_layers: `${report.filter((r) => r.chosen === 'sparse').length}/${masked.size}` }, dm, sm));
+      const chosen = report.filter((r) => r.chosen === 'sparse');
+      const layers = { layers_dense_ms: round3(chosen.reduce((a, r) => a + r.denseMs!, 0)), layers_sparse_ms: round3(chosen.reduce((a, r) => a + r.sparseMs!, 0)) };
+      emit({ ...result({ model: cs.name, mode: 'inference', pattern: `${n}:${m}`, batch: cs.batch, rows: cs.rows, threads, sparse_layers: `${chosen.length}/${masked.size}` }, dm, sm), ...layers });
     }
     if (models.includes('mlp')) for (const s of opts.sparsities ?? [0.9, 0.99]) emit(trainStep(s, threads, minTimeMs));
   }
