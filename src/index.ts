@@ -13,10 +13,14 @@ export * from './optim/index.js';
 // Compressed sparse layouts (NMPacked, CSR, BSR) and their products.
 export * from './formats/index.js';
 export * from './sparse/index.js';
-// Compressed models: sparse Linear layers on the sparse kernels, and compressed files.
-export { compress, decompress, sparseParameters, denseParametersOf, compressedWeight, compressStateDict, loadCompressed, detectNM } from './sparse/compress.js';
-export type { CompressOptions, CompressedLayerReport, CompressedEntries } from './sparse/compress.js';
+// Compressed models: sparse Linear and Conv2d layers on the sparse kernels, and compressed files.
+export { compress, decompress, sparseParameters, denseParametersOf, compressedWeight, detectNM } from './sparse/compress.js';
+export type { CompressOptions, CompressedLayerReport, CompressibleLayer } from './sparse/compress.js';
+export { compressStateDict, loadCompressed } from './sparse/compress-file.js';
+export type { CompressedEntries } from './sparse/compress-file.js';
 export { sparseLinear } from './sparse/sparse-linear.js';
+export { sparseConv2d, convToMatrix, convFromMatrix } from './sparse/sparse-conv2d.js';
+export type { SparseConvGeometry } from './sparse/sparse-conv2d.js';
 // Models (MLP, CNN, ViT, GPT), their config schemas, buildModel, and timm / Hugging Face weight import-export.
 export * from './models/index.js';
 export * from './data/index.js';

@@ -6,10 +6,12 @@
  *   bsr  fc1.weight.values F32 [blocks, bh, bw], .row_ptr I32 [O/bh + 1], .col_idx U16 or I32 [blocks]
  * and the metadata key `sparsekit.formats` maps each weight to its layout:
  * {"fc1.weight": {"format": "nm", "shape": [O, K], "n": 1, "m": 8}, …}.
+ * A convolution weight [O, C, kh, kw] is stored as the matrix [O, kh·kw·C]
+ * (columns ordered kernel position, then channel) with "convShape": [O, C, kh, kw].
  * This file knows no I/O: io/ writes and reads the entries.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { FormatError } from '../util/errors.js';
+import { ArgumentError, FormatError } from '../util/errors.js';
 import { BSRMatrix } from './bsr.js';
 import { CSRMatrix } from './csr.js';
 import { NMPacked } from './nm-packed.js';
@@ -33,6 +35,8 @@ export interface StoredLayout {
   readonly m?: number;
   readonly blockRows?: number;
   readonly blockCols?: number;
+  /** A convolution weight's shape [O, C, kh, kw]; `shape` is then [O, kh·kw·C]. */
+  readonly convShape?: readonly [number, number, number, number];
 }
 
 /** The entries of one weight, and its metadata record. */
@@ -47,31 +51,47 @@ function indexEntry(a: Int32Array, bound: number, shape: readonly number[]): Ind
 }
 
 /**
- * The file entries of a sparse weight named `name`.
+ * The file entries of a sparse weight named `name`; `convShape` marks the
+ * matrix as a convolution weight [O, C, kh, kw] laid out [O, kh·kw·C].
  *
  * @example
  * const e = encodeMatrix('fc1.weight', NMPacked.fromDense(w, { n: 1, m: 8 }));
  * [...e.tensors.keys(), ...e.indices.keys()]; // ['fc1.weight.values', 'fc1.weight.positions']
  */
-export function encodeMatrix(name: string, w: SparseMatrix): EncodedMatrix {
+export function encodeMatrix(name: string, w: SparseMatrix, convShape?: readonly [number, number, number, number]): EncodedMatrix {
   const tensors = new Map<string, Tensor>();
   const indices = new Map<string, IndexEntry>();
   const shape: [number, number] = [w.rows, w.cols];
+  if (convShape !== undefined) checkConvShape(shape, convShape, name, 'encodeMatrix', ArgumentError);
+  const conv = convShape === undefined ? {} : { convShape };
   switch (w.format) {
     case 'nm':
       tensors.set(`${name}.values`, new Tensor(w.values, [w.rows, w.slotsPerRow]));
       indices.set(`${name}.positions`, { dtype: 'U8', shape: [w.rows, w.rowBytes], data: w.positions });
-      return { tensors, indices, layout: { format: 'nm', shape, n: w.n, m: w.m } };
+      return { tensors, indices, layout: { format: 'nm', shape, n: w.n, m: w.m, ...conv } };
     case 'csr':
       tensors.set(`${name}.values`, new Tensor(w.values, [w.nnz]));
       indices.set(`${name}.row_ptr`, { dtype: 'I32', shape: [w.rows + 1], data: w.rowPtr });
       indices.set(`${name}.col_idx`, indexEntry(w.colIdx, w.cols, [w.nnz]));
-      return { tensors, indices, layout: { format: 'csr', shape } };
+      return { tensors, indices, layout: { format: 'csr', shape, ...conv } };
     case 'bsr':
       tensors.set(`${name}.values`, new Tensor(w.values, [w.blocks, w.blockRows, w.blockCols]));
       indices.set(`${name}.row_ptr`, { dtype: 'I32', shape: [w.rows / w.blockRows + 1], data: w.rowPtr });
       indices.set(`${name}.col_idx`, indexEntry(w.colIdx, w.cols / w.blockCols, [w.blocks]));
-      return { tensors, indices, layout: { format: 'bsr', shape, blockRows: w.blockRows, blockCols: w.blockCols } };
+      return { tensors, indices, layout: { format: 'bsr', shape, blockRows: w.blockRows, blockCols: w.blockCols, ...conv } };
+  }
+}
+
+/** A convShape [O, C, kh, kw] must be positive integers whose matrix is `shape` [O, C·kh·kw]. */
+function checkConvShape(shape: readonly number[], conv: unknown, name: string, where: string, Err: new (message: string) => Error): void {
+  const ok =
+    Array.isArray(conv) &&
+    conv.length === 4 &&
+    conv.every((d) => Number.isInteger(d) && d > 0) &&
+    conv[0] === shape[0] &&
+    (conv[1] as number) * (conv[2] as number) * (conv[3] as number) === shape[1];
+  if (!ok) {
+    throw new Err(`${where}: convShape of "${name}" must be [O, C, kh, kw] with O = ${shape[0]} and C·kh·kw = ${shape[1]} (the stored matrix [${shape.join(', ')}]), got ${JSON.stringify(conv)}`);
   }
 }
 
@@ -102,6 +122,7 @@ export function storedLayouts(metadata: Readonly<Record<string, string>>, source
     if (!okShape || (l.format !== 'nm' && l.format !== 'csr' && l.format !== 'bsr')) {
       throw new FormatError(`${source}: layout of "${name}" in "${FORMATS_METADATA_KEY}" needs format nm, csr or bsr and a 2-D shape, got ${JSON.stringify(v)}`);
     }
+    if (l.convShape !== undefined) checkConvShape(l.shape!, l.convShape, name, `${source}: "${FORMATS_METADATA_KEY}"`, FormatError);
     out.set(name, l as StoredLayout);
   }
   return out;

@@ -19,7 +19,7 @@ export interface StoredSize {
   readonly name: string;
   /** 'dense', or the layout such as 'nm 1:8', 'csr', 'bsr 16x16'. */
   readonly format: string;
-  /** The weight's logical shape. */
+  /** The weight's logical shape ([O, C, kh, kw] for a convolution). */
   readonly shape: readonly number[];
   /** Bytes stored (all entries of a compressed weight). */
   readonly bytes: number;
@@ -69,7 +69,7 @@ export function storedSizes(entries: readonly HeaderEntry[], metadata: Readonly<
   for (const [name, l] of layouts) {
     const b = bytes.get(name) ?? 0;
     const dense = l.shape[0] * l.shape[1] * 4;
-    out.push({ name, format: layoutName(l), shape: l.shape, bytes: b, denseBytes: dense, ratio: b / dense });
+    out.push({ name, format: layoutName(l), shape: l.convShape ?? l.shape, bytes: b, denseBytes: dense, ratio: b / dense });
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

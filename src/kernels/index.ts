@@ -21,6 +21,7 @@ import { reduceMaxRef, reduceMaxBackwardRef } from './ref/reduce-max.js';
 import { permuteRef } from './ref/permute.js';
 import { axisCopyRef } from './ref/axis-copy.js';
 import { whereRef } from './ref/where.js';
+import { im2rowRef, row2imRef } from './ref/im2row.js';
 import { nmSpmmRef, nmSddmmRef } from './ref/spmm-nm.js';
 import { csrSpmmRef, csrSddmmRef, spmmTransposedRef } from './ref/spmm-csr.js';
 import { bsrSpmmRef, bsrSddmmRef, bsrSpmmTransposedRef } from './ref/spmm-bsr.js';
@@ -62,6 +63,8 @@ export const reduceMaxBackward = defineKernel('reduceMaxBackward', reduceMaxBack
 export const permute = defineKernel('permute', permuteRef);
 export const axisCopy = defineKernel('axisCopy', axisCopyRef);
 export const where = defineKernel('where', whereRef);
+export const im2row = defineKernel('im2row', im2rowRef);
+export const row2im = defineKernel('row2im', row2imRef);
 // Sparse products cost 2 flops per stored weight and batch row; args: batch, rows, cols, ...
 export const nmSpmm = defineKernel('nmSpmm', nmSpmmRef, (b, o, k, n, m) => (2 * b * o * k * n) / m);
 export const nmSddmm = defineKernel('nmSddmm', nmSddmmRef, (b, o, k, n, m) => (2 * b * o * k * n) / m);

@@ -27,6 +27,9 @@ export interface Conv2dLayerOptions {
   readonly role?: ParamRole;
 }
 
+/** Replaces the convolution when a weight transform is not enough; it receives the effective weight. */
+export type Conv2dForward = (x: Tensor, weight: Tensor, bias: Tensor | null) => Tensor;
+
 /**
  * `nn.Conv2d`, initialised as PyTorch does: Kaiming-uniform with a = √5
  * (bound 1/√fanIn, fanIn = C/groups·kh·kw), bias uniform in ±1/√fanIn.
@@ -44,6 +47,7 @@ export class Conv2d extends Module {
   readonly groups: number;
   readonly weight: Parameter;
   readonly bias: Parameter | null;
+  #override: Conv2dForward | null = null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, opts: Conv2dLayerOptions) {
     super();
@@ -73,6 +77,13 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return conv2d(x, this.effectiveParameter('weight'), this.bias, { stride: this.stride, padding: this.padding, groups: this.groups });
+    const w = this.effectiveParameter('weight');
+    if (this.#override !== null) return this.#override(x, w, this.bias);
+    return conv2d(x, w, this.bias, { stride: this.stride, padding: this.padding, groups: this.groups });
+  }
+
+  /** Installs (or with null removes) a replacement for the convolution, as Linear's (compressed weights use it). */
+  setForwardOverride(fn: Conv2dForward | null): void {
+    this.#override = fn;
   }
 }

@@ -14,7 +14,7 @@ export type { FanMode, KaimingOptions, Nonlinearity, TruncNormalOptions } from '
 export { Linear } from './linear.js';
 export type { LinearForward, LinearOptions } from './linear.js';
 export { Conv2d } from './conv2d.js';
-export type { Conv2dLayerOptions } from './conv2d.js';
+export type { Conv2dForward, Conv2dLayerOptions } from './conv2d.js';
 export { BatchNorm2d } from './batch-norm2d.js';
 export type { BatchNorm2dOptions } from './batch-norm2d.js';
 export { LayerNorm } from './layer-norm.js';

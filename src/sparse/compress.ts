@@ -1,24 +1,27 @@
 /**
- * Compressed models: `compress(model)` swaps the sparse weights of its
- * Linear layers for compressed ones (N:M, CSR or BSR) that run on the sparse
- * kernels through the layer's forward override, keeping a layer sparse only
- * when it is faster on that layer's shape (unless forced), and reports what it
- * chose; `decompress(model)` goes back. With `train: true` the compressed
- * values are trainable parameters (`sparseParameters`): a fixed-mask step then
- * runs forward and both gradients on the sparse kernels.
- * `compressStateDict` / `loadCompressed` are the file side (sparsekit export).
- * Shapes: Linear weight [O, K]; inputs [..., K].
+ * Compressed models: `compress(model)` swaps the sparse weights of its Linear
+ * and Conv2d layers for compressed ones (N:M, CSR or BSR) that run on the
+ * sparse kernels through the layer's forward override, keeping a layer sparse
+ * only when it is faster on that layer's shape (unless forced), and reports
+ * what it chose; `decompress(model)` goes back. With `train: true` the
+ * compressed values are trainable parameters (`sparseParameters`): a
+ * fixed-mask step then runs forward and both gradients on the sparse kernels.
+ * compress-file.ts is the file side (sparsekit export).
+ * Shapes: Linear weight [O, K], inputs [..., K]; Conv2d weight [O, C, kh, kw],
+ * run as the matrix [O, kh·kw·C] (see sparse-conv2d.ts), inputs [B, C, H, W].
  */
-import { packDense, encodeMatrix, decodeMatrix, describeFormat, storedLayouts, FORMATS_METADATA_KEY } from '../formats/index.js';
-import type { FormatName, FormatSpec, IndexEntry, SparseMatrix, StoredContent, StoredLayout } from '../formats/index.js';
+import { packDense, describeFormat } from '../formats/index.js';
+import type { FormatName, FormatSpec, SparseMatrix } from '../formats/index.js';
+import { Conv2d } from '../nn/conv2d.js';
 import { Linear } from '../nn/linear.js';
 import type { Module } from '../nn/module.js';
 import type { WeightTransform } from '../nn/weight-transform.js';
+import { conv2d } from '../ops/conv2d.js';
 import { linear } from '../ops/linear.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FormatError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
+import { convFromMatrix, convToMatrix, sparseConv2d } from './sparse-conv2d.js';
 import { sparseLinear } from './sparse-linear.js';
 
 export interface CompressOptions {
@@ -30,20 +33,26 @@ export interface CompressOptions {
   readonly block?: { readonly blockRows: number; readonly blockCols: number };
   /** Layers with fewer zeros than this stay dense (default 0.5). */
   readonly minSparsity?: number;
-  /** Time dense and sparse on each layer's shape with this many input rows (default 256); false skips timing. */
-  readonly measure?: false | { readonly batch: number; readonly minTimeMs?: number };
+  /**
+   * Time dense and sparse on each layer's shape (default { batch: 256 }); false skips timing.
+   * A Linear is timed on `batch` input rows. A convolution is timed on the
+   * input `probe` (a forward on example data) gives it, or without a probe on
+   * one image whose output has about `batch` pixels.
+   */
+  readonly measure?: false | { readonly batch: number; readonly minTimeMs?: number; readonly probe?: () => unknown };
   /** Keep every sparse layer sparse even when it measured slower (default false). */
   readonly force?: boolean;
   /** Make the compressed values trainable (see sparseParameters) (default false). */
   readonly train?: boolean;
-  /** Which Linear layers to consider, by qualified weight name (default all). */
+  /** Which Linear and Conv2d layers to consider, by qualified weight name (default all). */
   readonly select?: (name: string) => boolean;
 }
 
-/** What compress decided for one Linear layer. */
+/** What compress decided for one Linear or Conv2d layer. */
 export interface CompressedLayerReport {
   readonly name: string;
-  readonly shape: readonly [number, number];
+  /** The weight's shape: [O, K], or [O, C, kh, kw] for a convolution. */
+  readonly shape: readonly number[];
   readonly sparsity: number;
   /** 'dense' or the layout tried, such as 'nm 1:8'. */
   readonly format: string;
@@ -55,6 +64,9 @@ export interface CompressedLayerReport {
   readonly sparseMs: number | null;
 }
 
+/** The layers compress can run sparse. */
+export type CompressibleLayer = Linear | Conv2d;
+
 interface CompressedLayer {
   readonly name: string;
   readonly matrix: SparseMatrix;
@@ -62,14 +74,27 @@ interface CompressedLayer {
   readonly transform: WeightTransform | undefined;
 }
 
-const layers = new WeakMap<Linear, CompressedLayer>();
+const layers = new WeakMap<CompressibleLayer, CompressedLayer>();
 
-/** The sparsest N:M pattern (n < m, m in 2..32 dividing K) a [O, K] weight satisfies at half density or less, or null. */
+/**
+ * The sparsest N:M pattern (n < m, m in 2..32) a weight satisfies at half
+ * density or less, or null. Groups run along the input dimension: K of a
+ * [O, K] weight, C at each kernel position of a [O, C, kh, kw] one (m must
+ * divide it).
+ *
+ * @example
+ * detectNM(fc.weight);   // { n: 1, m: 8 } after an nmMask({ n: 1, m: 8 })
+ */
 export function detectNM(w: Tensor): { n: number; m: number } | null {
+  return w.ndim === 4 ? detectMatrixNM(convToMatrix(w), w.shape[1]!) : detectMatrixNM(w, w.shape[1]!);
+}
+
+/** detectNM on the [O, K] matrix the kernels run, with groups that must divide `groupDim`. */
+function detectMatrixNM(w: Tensor, groupDim: number): { n: number; m: number } | null {
   const [rows, cols] = w.shape as [number, number];
   let best: { n: number; m: number } | null = null;
   for (const m of [2, 4, 8, 16, 32]) {
-    if (cols % m !== 0) continue;
+    if (groupDim % m !== 0) continue;
     let n = 0;
     for (let g = 0; g < rows * cols; g += m) {
       let nz = 0;
@@ -83,7 +108,8 @@ export function detectNM(w: Tensor): { n: number; m: number } | null {
   return best;
 }
 
-function zeroFraction(w: Tensor): number {
+/** Fraction of exact zeros. */
+export function zeroFraction(w: Tensor): number {
   let z = 0;
   for (const v of w.data) if (v === 0) z++;
   return z / w.size;
@@ -94,14 +120,17 @@ function defaultBlock(rows: number, cols: number): { blockRows: number; blockCol
   return null;
 }
 
-/** The layout for one weight under the options, or a reason it stays dense. */
-function chooseSpec(w: Tensor, sparsity: number, opts: CompressOptions): FormatSpec | string {
+/**
+ * The layout for one weight under the options, or a reason it stays dense.
+ * `matrix` is the [O, K] matrix the kernels run; N:M groups must divide `groupDim`.
+ */
+export function chooseSpec(matrix: Tensor, groupDim: number, sparsity: number, opts: CompressOptions): FormatSpec | string {
   const minSparsity = opts.minSparsity ?? 0.5;
   if (sparsity < minSparsity) return `${(sparsity * 100).toFixed(1)}% zeros is below minSparsity ${minSparsity}`;
   const format = opts.format ?? 'auto';
-  const [rows, cols] = w.shape as [number, number];
+  const [rows, cols] = matrix.shape as [number, number];
   if (format === 'nm' || format === 'auto') {
-    const nm = opts.nm ?? detectNM(w);
+    const nm = opts.nm ?? detectMatrixNM(matrix, groupDim);
     if (nm !== null) return { format: 'nm', ...nm };
     if (format === 'nm') return 'not N:M at half density or less';
     return { format: 'csr' };
@@ -133,59 +162,114 @@ function timeLayer(dense: () => unknown, sparse: () => unknown, minTimeMs: numbe
   return [bd, bs];
 }
 
-function install(layer: Linear, name: string, matrix: SparseMatrix, train: boolean): void {
+/** Runs `layer` on the compressed `matrix` (its weight read as convToMatrix lays it out, for a convolution). */
+export function install(layer: CompressibleLayer, name: string, matrix: SparseMatrix, train: boolean): void {
   const values = new Tensor(matrix.values, [matrix.values.length]).requireGrad(train);
   const transform = layer.weightTransform('weight');
   layer.clearWeightTransform('weight');
   layers.set(layer, { name, matrix, values, transform });
-  layer.setForwardOverride((x, _w, bias) => sparseLinear(x, matrix, values, bias));
+  if (layer instanceof Conv2d) {
+    const geom = { kernelSize: layer.kernelSize, stride: layer.stride, padding: layer.padding };
+    layer.setForwardOverride((x, _w, bias) => sparseConv2d(x, matrix, values, bias, geom));
+  } else {
+    layer.setForwardOverride((x, _w, bias) => sparseLinear(x, matrix, values, bias));
+  }
 }
 
-/** Every Linear layer under `root` with its weight's qualified name. */
-function linearLayers(root: Module): Array<[string, Linear]> {
-  const out: Array<[string, Linear]> = [];
-  for (const [prefix, m] of root.namedModules()) if (m instanceof Linear) out.push([prefix === '' ? 'weight' : `${prefix}.weight`, m]);
+/** Every Linear and Conv2d layer under `root` with its weight's qualified name. */
+export function compressibleLayers(root: Module): Array<[string, CompressibleLayer]> {
+  const out: Array<[string, CompressibleLayer]> = [];
+  for (const [prefix, m] of root.namedModules()) {
+    if (m instanceof Linear || m instanceof Conv2d) out.push([prefix === '' ? 'weight' : `${prefix}.weight`, m]);
+  }
   return out;
 }
 
+/** The input shape each convolution under `root` sees when `probe` runs (a dense forward, no tape). */
+function probeConvInputs(root: Module, probe: () => unknown): Map<Conv2d, readonly number[]> {
+  const shapes = new Map<Conv2d, readonly number[]>();
+  const convs = compressibleLayers(root).flatMap(([, l]) => (l instanceof Conv2d && !layers.has(l) ? [l] : []));
+  for (const c of convs) {
+    c.setForwardOverride((x, w, bias) => {
+      shapes.set(c, x.shape);
+      return conv2d(x, w, bias, { stride: c.stride, padding: c.padding, groups: c.groups });
+    });
+  }
+  try {
+    noGrad(probe);
+  } finally {
+    for (const c of convs) c.setForwardOverride(null);
+  }
+  return shapes;
+}
+
+/** The timing input of a layer: `batch` rows for a Linear; for a convolution, its probed shape or one image with about `batch` output pixels. */
+function timingInput(layer: CompressibleLayer, batch: number, probed: ReadonlyMap<Conv2d, readonly number[]>, rng: Rng): Tensor {
+  let shape: readonly number[];
+  if (layer instanceof Linear) {
+    shape = [batch, layer.inFeatures];
+  } else {
+    const side = Math.ceil(Math.sqrt(batch));
+    const [kh, kw] = layer.kernelSize;
+    const [sh, sw] = layer.stride;
+    const [ph, pw] = layer.padding;
+    shape = probed.get(layer) ?? [1, layer.inChannels, Math.max(kh, (side - 1) * sh + kh - 2 * ph), Math.max(kw, (side - 1) * sw + kw - 2 * pw)];
+  }
+  const size = shape.reduce((a, d) => a * d, 1);
+  return new Tensor(Float32Array.from({ length: size }, () => rng.uniform(-1, 1)), shape);
+}
+
+/** The dense and the sparse forward of one layer, for timing. */
+function forwards(layer: CompressibleLayer, w: Tensor, matrix: SparseMatrix): [(x: Tensor) => Tensor, (x: Tensor) => Tensor] {
+  if (layer instanceof Linear) return [(x) => linear(x, w, layer.bias), (x) => sparseLinear(x, matrix, null, layer.bias)];
+  const geom = { kernelSize: layer.kernelSize, stride: layer.stride, padding: layer.padding };
+  return [(x) => conv2d(x, w, layer.bias, { stride: layer.stride, padding: layer.padding }), (x) => sparseConv2d(x, matrix, null, layer.bias, geom)];
+}
+
 /**
- * Compresses every sparse Linear weight of `model` and reports each layer's
- * choice. The weights are read through their transforms, so masks applied by
- * a sparsity plan are honoured.
+ * Compresses every sparse Linear and Conv2d weight of `model` and reports each
+ * layer's choice. The weights are read through their transforms, so masks
+ * applied by a sparsity plan are honoured. Grouped convolutions stay dense.
  *
  * @example
  * const report = compress(model, { format: 'nm', measure: { batch: 197 } });
+ * compress(cnn, { measure: { batch: 256, probe: () => cnn.forward(images) } }); // convs timed on their real inputs
  * console.table(report.map((r) => [r.name, r.format, r.chosen, r.denseMs, r.sparseMs]));
  */
 export function compress(model: Module, opts: CompressOptions = {}): CompressedLayerReport[] {
   const report: CompressedLayerReport[] = [];
   const rng = new Rng(0);
-  for (const [name, layer] of linearLayers(model)) {
+  const measure = opts.measure ?? { batch: 256 };
+  const probed = measure !== false && measure.probe !== undefined ? probeConvInputs(model, measure.probe) : new Map<Conv2d, readonly number[]>();
+  for (const [name, layer] of compressibleLayers(model)) {
     if (layers.has(layer) || (opts.select !== undefined && !opts.select(name))) continue;
     const w = noGrad(() => layer.effectiveParameter('weight'));
-    const [rows, cols] = w.shape as [number, number];
     const sparsity = zeroFraction(w);
-    const base = { name, shape: [rows, cols] as const, sparsity, denseBytes: w.size * 4 };
-    const spec = chooseSpec(w, sparsity, opts);
-    if (typeof spec === 'string') {
-      report.push({ ...base, format: 'dense', chosen: 'dense', reason: spec, bytes: w.size * 4, denseMs: null, sparseMs: null });
+    const base = { name, shape: w.shape, sparsity, denseBytes: w.size * 4 };
+    const dense = (reason: string): void => void report.push({ ...base, format: 'dense', chosen: 'dense', reason, bytes: w.size * 4, denseMs: null, sparseMs: null });
+    if (layer instanceof Conv2d && layer.groups !== 1) {
+      dense(`grouped convolution (groups ${layer.groups}) has no sparse kernel`);
       continue;
     }
-    const matrix = packDense(w, spec, name);
-    const measure = opts.measure ?? { batch: 256 };
+    const matrix = layer instanceof Conv2d ? convToMatrix(w) : w;
+    const spec = chooseSpec(matrix, w.shape[1]!, sparsity, opts);
+    if (typeof spec === 'string') {
+      dense(spec);
+      continue;
+    }
+    const packed = packDense(matrix, spec, name);
     let denseMs: number | null = null;
     let sparseMs: number | null = null;
     if (measure !== false) {
-      const x = new Tensor(Float32Array.from({ length: measure.batch * cols }, () => rng.uniform(-1, 1)), [measure.batch, cols]);
-      [denseMs, sparseMs] = noGrad(() =>
-        timeLayer(() => linear(x, w, layer.bias), () => sparseLinear(x, matrix, null, layer.bias), measure.minTimeMs ?? 20),
-      );
+      const x = timingInput(layer, measure.batch, probed, rng);
+      const [df, sf] = forwards(layer, w, packed);
+      [denseMs, sparseMs] = noGrad(() => timeLayer(() => df(x), () => sf(x), measure.minTimeMs ?? 20));
     }
     const faster = denseMs === null || sparseMs === null || sparseMs < denseMs;
     const keep = faster || opts.force === true;
     const reason = !faster ? (keep ? 'slower, kept sparse (force)' : 'slower than dense on this shape') : denseMs === null ? 'not timed' : 'faster';
-    report.push({ ...base, format: describeFormat(matrix), chosen: keep ? 'sparse' : 'dense', reason, bytes: matrix.byteSize(), denseMs, sparseMs });
-    if (keep) install(layer, name, matrix, opts.train === true);
+    report.push({ ...base, format: describeFormat(packed), chosen: keep ? 'sparse' : 'dense', reason, bytes: packed.byteSize(), denseMs, sparseMs });
+    if (keep) install(layer, name, packed, opts.train === true);
   }
   return report;
 }
@@ -198,10 +282,11 @@ export function compress(model: Module, opts: CompressOptions = {}): CompressedL
  * decompress(model); model.stateDict(); // dense weights again
  */
 export function decompress(model: Module): void {
-  for (const [, layer] of linearLayers(model)) {
+  for (const [, layer] of compressibleLayers(model)) {
     const c = layers.get(layer);
     if (c === undefined) continue;
-    layer.weight.data.set(c.matrix.toDense().data);
+    const dense = c.matrix.toDense();
+    layer.weight.data.set((layer instanceof Conv2d ? convFromMatrix(dense, layer.weight.shape) : dense).data);
     layer.setForwardOverride(null);
     if (c.transform !== undefined) layer.setWeightTransform('weight', c.transform);
     layers.delete(layer);
@@ -218,7 +303,7 @@ export function decompress(model: Module): void {
  */
 export function sparseParameters(model: Module): Array<[string, Tensor]> {
   const out: Array<[string, Tensor]> = [];
-  for (const [, layer] of linearLayers(model)) {
+  for (const [, layer] of compressibleLayers(model)) {
     const c = layers.get(layer);
     if (c !== undefined) out.push([`${c.name}.values`, c.values]);
   }
@@ -228,97 +313,11 @@ export function sparseParameters(model: Module): Array<[string, Tensor]> {
 /** The model's parameters except the dense weights that compressed layers replace. */
 export function denseParametersOf(model: Module): Array<[string, Tensor]> {
   const replaced = new Set<Tensor>();
-  for (const [, layer] of linearLayers(model)) if (layers.has(layer)) replaced.add(layer.weight);
+  for (const [, layer] of compressibleLayers(model)) if (layers.has(layer)) replaced.add(layer.weight);
   return model.namedParameters().filter(([, p]) => !replaced.has(p));
 }
 
-/** The compressed matrix a Linear runs on, or null. */
-export function compressedWeight(layer: Linear): SparseMatrix | null {
+/** The compressed matrix a Linear or Conv2d runs on (a convolution's laid out as convToMatrix does), or null. */
+export function compressedWeight(layer: CompressibleLayer): SparseMatrix | null {
   return layers.get(layer)?.matrix ?? null;
-}
-
-/** A state dict's entries for a compressed file, with the report of what was packed. */
-export interface CompressedEntries {
-  /** Everything to write: dense tensors, compressed values and their index entries. */
-  readonly entries: Map<string, Tensor | IndexEntry>;
-  readonly metadata: Record<string, string>;
-  readonly report: CompressedLayerReport[];
-}
-
-/**
- * Packs the 2-D `*.weight` tensors of a state dict that are sparse enough
- * (the rest stay dense F32) into the entries of a compressed file.
- *
- * @example
- * const e = compressStateDict(model.stateDict(), { format: 'nm' });
- * saveSafetensors('model-1x8.safetensors', e.entries, { metadata: e.metadata });
- */
-export function compressStateDict(dict: ReadonlyMap<string, Tensor>, opts: CompressOptions = {}): CompressedEntries {
-  const entries = new Map<string, Tensor | IndexEntry>();
-  const layouts: Record<string, StoredLayout> = {};
-  const report: CompressedLayerReport[] = [];
-  for (const [name, w] of dict) {
-    if (w.ndim !== 2 || !name.endsWith('.weight') || (opts.select !== undefined && !opts.select(name))) {
-      entries.set(name, w);
-      continue;
-    }
-    const sparsity = zeroFraction(w);
-    const spec = chooseSpec(w, sparsity, opts);
-    const base = { name, shape: [w.shape[0]!, w.shape[1]!] as const, sparsity, denseBytes: w.size * 4, denseMs: null, sparseMs: null };
-    if (typeof spec === 'string') {
-      entries.set(name, w);
-      report.push({ ...base, format: 'dense', chosen: 'dense', reason: spec, bytes: w.size * 4 });
-      continue;
-    }
-    const matrix = packDense(w, spec, name);
-    const e = encodeMatrix(name, matrix);
-    let bytes = 0;
-    for (const t of e.tensors.values()) bytes += t.data.byteLength;
-    for (const t of e.indices.values()) bytes += t.data.byteLength;
-    if (bytes >= w.size * 4) {
-      entries.set(name, w);
-      report.push({ ...base, format: describeFormat(matrix), chosen: 'dense', reason: `${describeFormat(matrix)} takes ${bytes} bytes, no fewer than dense`, bytes: w.size * 4 });
-      continue;
-    }
-    for (const [k, t] of e.tensors) entries.set(k, t);
-    for (const [k, t] of e.indices) entries.set(k, t);
-    layouts[name] = e.layout;
-    report.push({ ...base, format: describeFormat(matrix), chosen: 'sparse', reason: 'packed', bytes });
-  }
-  return { entries, metadata: { [FORMATS_METADATA_KEY]: JSON.stringify(layouts) }, report };
-}
-
-/**
- * Loads a compressed file's content into `model`: dense tensors as they are,
- * compressed Linear weights as sparse layers (their dense parameter is filled
- * too, so stateDict and decompress work), other compressed tensors unpacked.
- * Throws a FormatError naming any weight the model lacks or the file lacks.
- *
- * @example
- * loadCompressed(model, loadSafetensors('model-1x8.safetensors'), { source: 'model-1x8.safetensors' });
- * model.eval(); model.forward(x); // runs on the sparse kernels
- */
-export function loadCompressed(model: Module, content: StoredContent, opts: { source?: string; train?: boolean } = {}): void {
-  const source = opts.source ?? 'compressed file';
-  const layouts = storedLayouts(content.metadata, source);
-  const byName = new Map(linearLayers(model));
-  const dense = new Map<string, Tensor>();
-  const own = new Set<string>();
-  for (const name of layouts.keys()) for (const s of ['.values', '.positions', '.row_ptr', '.col_idx']) own.add(name + s);
-  for (const [k, t] of content.tensors) if (!own.has(k)) dense.set(k, t);
-  const decoded = new Map<string, SparseMatrix>();
-  for (const [name, layout] of layouts) {
-    const m = decodeMatrix(content, name, layout, source);
-    decoded.set(name, m);
-    dense.set(name, m.toDense());
-  }
-  try {
-    model.loadStateDict(dense, { source });
-  } catch (e) {
-    throw new FormatError(`${source}: ${(e as Error).message}`);
-  }
-  for (const [name, m] of decoded) {
-    const layer = byName.get(name);
-    if (layer !== undefined) install(layer, name, m, opts.train === true);
-  }
 }

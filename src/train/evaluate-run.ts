@@ -14,7 +14,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadSafetensors } from '../io/safetensors.js';
 import { readSafetensorsHeader } from '../io/safetensors-header.js';
-import { loadCompressed } from '../sparse/compress.js';
+import { loadCompressed } from '../sparse/compress-file.js';
 import { ConfigError } from '../util/errors.js';
 import { CHECKPOINT_JSON, MODEL_FILE, loadCheckpoint } from './checkpoint.js';
 import { evaluate, type EvalMetrics } from './evaluate.js';

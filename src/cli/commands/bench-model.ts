@@ -3,17 +3,21 @@
  * the same run with the same threads (calls alternate, the best of each
  * counts).
  *   inference   ViT and GPT with their feed-forward and q/k/v weights at an
- *               N:M pattern (default 1:8), compressed by compress() (which
- *               keeps a layer dense where dense measured faster)
+ *               N:M pattern (default 1:8), and a ResNet with its convolutions
+ *               at that pattern along input channels (the 3-channel stem stays
+ *               dense), compressed by compress() (which keeps a layer dense
+ *               where dense measured faster)
  *   train-step  an MLP with unstructured sparsity (default 90% and 99%): the
  *               masked dense step (weights through a straight-through mask)
  *               against the truly sparse step (CSR values trained directly)
- * Shapes: ViT images [B, C, S, S]; GPT ids [B, T]; MLP x [B, D].
+ * Shapes: ViT and CNN images [B, C, S, S]; GPT ids [B, T]; MLP x [B, D].
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { loadNative, nativeLoadError, rebuildHint } from '../../kernels/native/binding.js';
+import { SmallResNet } from '../../models/cnn.js';
 import { Gpt } from '../../models/gpt.js';
 import { VisionTransformer } from '../../models/vit.js';
+import { Conv2d } from '../../nn/conv2d.js';
 import { Linear } from '../../nn/linear.js';
 import { MLP } from '../../nn/mlp.js';
 import type { Module } from '../../nn/module.js';
@@ -32,19 +36,27 @@ import { timePair } from './bench-spmm.js';
 /** One line of `bench model --json`. */
 export interface ModelBenchResult {
   readonly op: 'model';
-  readonly model: 'vit' | 'gpt' | 'mlp';
+  readonly model: 'vit' | 'gpt' | 'cnn' | 'mlp';
   readonly mode: 'inference' | 'train-step';
   /** 'n:m' for inference, the zero fraction for the training step. */
   readonly pattern: string;
   readonly batch: number;
-  /** Rows each Linear sees (tokens, or samples for the MLP). */
+  /** Rows each Linear sees (tokens, or samples for the MLP); for the CNN, the pixels of its first stage (B·S·S). */
   readonly rows: number;
   readonly threads: number;
-  /** Linear layers compressed / considered. */
+  /** Layers compressed / considered (Linear, or Conv2d for the CNN). */
   readonly sparse_layers: string;
   readonly dense_ms: number;
   readonly sparse_ms: number;
   readonly speedup: number;
+  /**
+   * Inference only: the compressed layers alone, dense and sparse, each timed
+   * by compress on its real shape (sums). With them the Amdahl bound reads
+   * off: the rest of the forward costs dense_ms − layers_dense_ms, so layers
+   * s× faster give dense_ms / (dense_ms − layers_dense_ms + layers_dense_ms / s).
+   */
+  readonly layers_dense_ms?: number;
+  readonly layers_sparse_ms?: number;
 }
 
 export interface BenchModelOptions {
@@ -56,28 +68,34 @@ export interface BenchModelOptions {
   readonly depth?: number;
   /** Sparsities of the MLP training step (default 0.9 and 0.99). */
   readonly sparsities?: readonly number[];
-  readonly models?: ReadonlyArray<'vit' | 'gpt' | 'mlp'>;
+  readonly models?: ReadonlyArray<'vit' | 'gpt' | 'cnn' | 'mlp'>;
   readonly onResult?: (r: ModelBenchResult) => void;
 }
 
-const INFERENCE_ROLES = new Set(['ff', 'q', 'k', 'v']);
+const TRANSFORMER_ROLES: ReadonlySet<string> = new Set(['ff', 'q', 'k', 'v']);
+const CNN_ROLES: ReadonlySet<string> = new Set(['conv']);
 
-/** Masks the feed-forward and q/k/v weights of `model` to n:m in place; returns how many. */
-function maskRoles(model: Module, n: number, m: number): number {
-  let count = 0;
+/**
+ * Masks to n:m in place the Linear and Conv2d weights of `model` with one of
+ * `roles` (a conv's only where m divides its input channels); returns their names.
+ */
+function maskRoles(model: Module, roles: ReadonlySet<string>, n: number, m: number): Set<string> {
+  const names = new Set<string>();
   noGrad(() => {
-    for (const [, mod] of model.namedModules()) {
-      if (!(mod instanceof Linear) || !INFERENCE_ROLES.has(mod.weight.role)) continue;
+    for (const [name, mod] of model.namedModules()) {
+      if (!(mod instanceof Linear || mod instanceof Conv2d) || !roles.has(mod.weight.role)) continue;
+      if (mod instanceof Conv2d && (mod.groups !== 1 || mod.inChannels % m !== 0)) continue;
       const mask = nmMask(mod.weight, { n, m });
       for (let i = 0; i < mod.weight.size; i++) mod.weight.data[i]! *= mask.data[i]!;
-      count++;
+      names.add(`${name}.weight`);
     }
   });
-  return count;
+  return names;
 }
 
 interface InferenceCase {
-  readonly name: 'vit' | 'gpt';
+  readonly name: 'vit' | 'gpt' | 'cnn';
+  readonly roles: ReadonlySet<string>;
   readonly build: () => Module;
   readonly run: (model: Module) => void;
   readonly batch: number;
@@ -90,9 +108,13 @@ function inferenceCases(dim: number, depth: number, rng: Rng): InferenceCase[] {
   const images = new Tensor(Float32Array.from({ length: 4 * 3 * 32 * 32 }, () => rng.uniform(-1, 1)), [4, 3, 32, 32]);
   const gptCfg = { vocabSize: 256, contextLength: 128, dim, depth, heads };
   const ids = Int32Array.from({ length: 2 * 128 }, () => rng.int(256));
+  // A CIFAR-sized ResNet: 64-128-256 channels on 32×32 images, two blocks a stage.
+  const cnnCfg = { inChannels: 3, stemChannels: 64, stages: [{ channels: 64, blocks: 2 }, { channels: 128, blocks: 2, stride: 2 }, { channels: 256, blocks: 2, stride: 2 }] };
+  const cnnImages = new Tensor(Float32Array.from({ length: 8 * 3 * 32 * 32 }, () => rng.uniform(-1, 1)), [8, 3, 32, 32]);
   return [
-    { name: 'vit', build: () => new VisionTransformer(vitCfg, new Rng(1)), run: (m) => (m as VisionTransformer).forward(images), batch: 4, rows: 4 * 65 },
-    { name: 'gpt', build: () => new Gpt(gptCfg, new Rng(2)), run: (m) => (m as Gpt).forward(ids, [2, 128]), batch: 2, rows: 2 * 128 },
+    { name: 'vit', roles: TRANSFORMER_ROLES, build: () => new VisionTransformer(vitCfg, new Rng(1)), run: (m) => (m as VisionTransformer).forward(images), batch: 4, rows: 4 * 65 },
+    { name: 'gpt', roles: TRANSFORMER_ROLES, build: () => new Gpt(gptCfg, new Rng(2)), run: (m) => (m as Gpt).forward(ids, [2, 128]), batch: 2, rows: 2 * 128 },
+    { name: 'cnn', roles: CNN_ROLES, build: () => new SmallResNet(cnnCfg, new Rng(6)), run: (m) => (m as SmallResNet).forward(cnnImages), batch: 8, rows: 8 * 32 * 32 },
   ];
 }
 
@@ -150,7 +172,7 @@ export function benchModel(opts: BenchModelOptions = {}): ModelBenchResult[] {
   }
   const { n, m } = opts.nm ?? { n: 1, m: 8 };
   const minTimeMs = opts.minTimeMs ?? 1000;
-  const models = opts.models ?? ['vit', 'gpt', 'mlp'];
+  const models = opts.models ?? ['vit', 'gpt', 'cnn', 'mlp'];
   const out: ModelBenchResult[] = [];
   const emit = (r: ModelBenchResult): void => {
     out.push(r);
@@ -162,11 +184,14 @@ export function benchModel(opts: BenchModelOptions = {}): ModelBenchResult[] {
       if (!models.includes(cs.name)) continue;
       const dense = cs.build().eval();
       const sparse = cs.build().eval();
-      const considered = maskRoles(dense, n, m);
-      maskRoles(sparse, n, m);
-      const report = compress(sparse, { format: 'nm', nm: { n, m }, measure: { batch: cs.rows }, select: (name) => /\.(q|k|v|fc1|fc2)\.weight$/.test(name) });
+      const masked = maskRoles(dense, cs.roles, n, m);
+      maskRoles(sparse, cs.roles, n, m);
+      // The probe gives each convolution its real input shape to be timed on.
+      const report = compress(sparse, { format: 'nm', nm: { n, m }, measure: { batch: cs.rows, probe: () => cs.run(sparse) }, select: (name) => masked.has(name) });
       const [dm, sm] = noGrad(() => timePair(() => cs.run(dense), () => cs.run(sparse), minTimeMs));
-      emit(result({ model: cs.name, mode: 'inference', pattern: `${n}:${m}`, batch: cs.batch, rows: cs.rows, threads, sparse_layers: `${report.filter((r) => r.chosen === 'sparse').length}/${considered}` }, dm, sm));
+      const chosen = report.filter((r) => r.chosen === 'sparse');
+      const layers = { layers_dense_ms: round3(chosen.reduce((a, r) => a + r.denseMs!, 0)), layers_sparse_ms: round3(chosen.reduce((a, r) => a + r.sparseMs!, 0)) };
+      emit({ ...result({ model: cs.name, mode: 'inference', pattern: `${n}:${m}`, batch: cs.batch, rows: cs.rows, threads, sparse_layers: `${chosen.length}/${masked.size}` }, dm, sm), ...layers });
     }
     if (models.includes('mlp')) for (const s of opts.sparsities ?? [0.9, 0.99]) emit(trainStep(s, threads, minTimeMs));
   }
@@ -182,10 +207,10 @@ function intList(value: string): number[] {
 /** The `model` subcommand of `bench`. */
 export function benchModelCommand(): Command {
   return new Command('model')
-    .description('whole models, dense against compressed: ViT/GPT inference at N:M, an MLP training step at 90%/99%')
+    .description('whole models, dense against compressed: ViT/GPT/CNN inference at N:M, an MLP training step at 90%/99%')
     .option('--json', 'print one JSON line per case')
     .option('--threads <list>', 'thread counts, largest first (default: all cores, then 1)', intList)
-    .option('--models <list>', 'vit, gpt, mlp (default all)', (v) => v.split(',').map((s) => s.trim()) as Array<'vit' | 'gpt' | 'mlp'>)
+    .option('--models <list>', 'vit, gpt, cnn, mlp (default all)', (v) => v.split(',').map((s) => s.trim()) as Array<'vit' | 'gpt' | 'cnn' | 'mlp'>)
     .option('--nm <n:m>', 'inference pattern (default 1:8)', (v) => {
       const match = /^(\d+):(\d+)$/.exec(v);
       if (match === null) throw new InvalidArgumentError('expected N:M, for example 1:8.');
@@ -194,7 +219,7 @@ export function benchModelCommand(): Command {
     .option('--dim <n>', 'ViT and GPT width (default 768)', (v) => intList(v)[0]!)
     .option('--depth <n>', 'ViT and GPT blocks (default 2)', (v) => intList(v)[0]!)
     .option('--min-time <ms>', 'least time per case', (v) => intList(v)[0]!, 1000)
-    .action((o: { json?: boolean; threads?: number[]; models?: Array<'vit' | 'gpt' | 'mlp'>; nm?: { n: number; m: number }; dim?: number; depth?: number; minTime: number }) => {
+    .action((o: { json?: boolean; threads?: number[]; models?: Array<'vit' | 'gpt' | 'cnn' | 'mlp'>; nm?: { n: number; m: number }; dim?: number; depth?: number; minTime: number }) => {
       benchModel({
         minTimeMs: o.minTime,
         ...(o.threads === undefined ? {} : { threads: o.threads }),
