@@ -4,9 +4,9 @@
 // L = OH·OW. x, dx: [B, C, H, W]; w, dw: [O, C, kh, kw] read as [O, K];
 // bias: [O] or null; y, dy: [B, O, OH, OW].
 //
-// The batch is cut into chunks of images whose column matrix [K, chunk·L]
-// fits in L2; threads take whole chunks, each running single-threaded GEMMs
-// on its own scratch, so no column matrix of the whole batch is ever built.
+// The batch is cut into chunks of images whose working set fits in L2;
+// threads take whole chunks, each running single-threaded GEMM parts on its
+// own scratch, so no column matrix of the whole batch is ever built.
 // Results do not depend on the thread count: chunks and the weight
 // gradient's partial sums are fixed by the shapes alone.
 #pragma once
@@ -23,8 +23,5 @@ void conv2d_forward(const ConvGeometry& g, int64_t o, const float* x, const floa
 void conv2d_backward_input(const ConvGeometry& g, int64_t o, const float* dy, const float* w, float* dx);
 // dw[o, k] = Σ_n Σ_l dy[n, o, l] · col[n, k, l] (dw is overwritten).
 void conv2d_backward_weight(const ConvGeometry& g, int64_t o, const float* x, const float* dy, float* dw);
-
-// Images per chunk for these shapes (tests aim a batch at a chunk boundary).
-int64_t conv2d_chunk_images(const ConvGeometry& g);
 
 }  // namespace sk

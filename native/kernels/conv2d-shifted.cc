@@ -1,0 +1,213 @@
+// Stride-1 convolution on padded planes (see conv2d-shifted.h). Per chunk of
+// nb images, on one thread:
+//   forward:  pad x; for each nr columns of the grid and each mr output
+//             channels, one register tile over all of K (the weight packed
+//             once per call); copy the grid's valid pixels to y (+ bias).
+//   weight:   pad x; d [O, grid] = dy on the grid, 0 elsewhere;
+//             dw += dot products of d's rows with the shifted rows.
+#include "conv2d-shifted.h"
+
+#include "conv2d-isa.h"
+#include "conv2d-scratch.h"
+#include "cpu.h"
+#include "thread-pool.h"
+
+namespace sk {
+namespace {
+
+// Padded chunk per thread, in floats (256 KB: it is read kh·kw times over, from L2).
+constexpr int64_t kPadBudget = (256 << 10) / sizeof(float);
+// Chunks wanted at least, so that threads get even shares.
+constexpr int64_t kMinChunks = 16;
+// Grid columns per pass of the weight-gradient dot products (a multiple of kConvDotLanes).
+constexpr int64_t kDotBlock = 1024;
+// Partial sums of the weight gradient: slices of the batch, each summed by
+// one thread into its own buffer, then added in slice order.
+constexpr int64_t kWeightSlices = 8;
+
+thread_local ConvArena t_chunk;    // padded planes, grid output or d, row pointers
+thread_local ConvArena t_weights;  // the caller's packed weight or weight-gradient slices
+
+const ConvIsa& conv_parts() {
+  switch (active_isa()) {
+    case Isa::Avx512: return conv_isa_avx512();
+    case Isa::Avx2: return conv_isa_avx2();
+    default: return conv_isa_portable();
+  }
+}
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+struct Layout {
+  ConvGeometry g;
+  int64_t k;           // C·kh·kw
+  int64_t wp;          // padded row: pw zeros, then W values
+  int64_t image_rows;  // ph zero rows, then H rows
+  int64_t nb, chunks;
+  int64_t plane;  // floats per channel of a padded chunk, zero rows at the end for over-reads
+  int64_t ldq;    // row stride of a chunk's grid (a multiple of 16)
+
+  int64_t grid(int64_t cnt) const { return cnt * image_rows * wp; }
+  int64_t first(int64_t chunk) const { return chunk * nb; }
+  int64_t count(int64_t chunk) const { return g.b - chunk * nb < nb ? g.b - chunk * nb : nb; }
+  int64_t padded_size() const { return g.c * plane; }
+};
+
+Layout layout_of(const ConvGeometry& g) {
+  Layout L{g, g.c * g.kh * g.kw, g.w + g.pw, g.h + g.ph, 1, 0, 0, 0};
+  L.nb = shifted_chunk_images(g);
+  L.chunks = ceil_div(g.b, L.nb);
+  // Reads reach kh − 1 rows and kw − 1 + kConvOverRead values past the grid.
+  const int64_t extra_rows = g.kh + ceil_div(g.kw + kConvOverRead, L.wp);
+  L.plane = (L.nb * L.image_rows + extra_rows) * L.wp;
+  L.ldq = round16(L.grid(L.nb));
+  return L;
+}
+
+// Images [n0, n0 + cnt) of x into the padded planes xp [C][plane].
+void pad_chunk(const Layout& L, const float* x, int64_t n0, int64_t cnt, float* xp) {
+  const ConvGeometry& g = L.g;
+  for (int64_t c = 0; c < g.c; c++) {
+    float* out = xp + c * L.plane;
+    for (int64_t n = 0; n < cnt; n++) {
+      const float* in = x + ((n0 + n) * g.c + c) * g.h * g.w;
+      for (int64_t t = 0; t < g.ph * L.wp; t++) out[t] = 0.0f;
+      out += g.ph * L.wp;
+      for (int64_t y = 0; y < g.h; y++, out += L.wp, in += g.w) {
+        for (int64_t t = 0; t < g.pw; t++) out[t] = 0.0f;
+        for (int64_t t = 0; t < g.w; t++) out[g.pw + t] = in[t];
+      }
+    }
+    for (float* end = xp + (c + 1) * L.plane; out < end; out++) *out = 0.0f;
+  }
+}
+
+// rows[(c·kh + i)·kw + j] = the start of that shifted view of xp.
+void shifted_rows(const Layout& L, const float* xp, const float** rows) {
+  const ConvGeometry& g = L.g;
+  for (int64_t c = 0; c < g.c; c++) {
+    for (int64_t i = 0; i < g.kh; i++) {
+      for (int64_t j = 0; j < g.kw; j++) rows[(c * g.kh + i) * g.kw + j] = xp + c * L.plane + i * L.wp + j;
+    }
+  }
+}
+
+// One thread's scratch: the padded planes, an [m, ldq] grid buffer, then the row pointers.
+struct ChunkScratch {
+  float* padded;
+  float* grid;
+  const float** rows;
+};
+
+ChunkScratch chunk_scratch(const Layout& L, int64_t m) {
+  const int64_t pointers = ceil_div(L.k * static_cast<int64_t>(sizeof(float*)), sizeof(float));
+  float* base = t_chunk.reserve(round16(L.padded_size()) + round16(m * L.ldq) + pointers);
+  ChunkScratch s{base, base + round16(L.padded_size()), nullptr};
+  s.rows = reinterpret_cast<const float**>(s.grid + round16(m * L.ldq));
+  shifted_rows(L, s.padded, s.rows);
+  return s;
+}
+
+}  // namespace
+
+bool shifted_fits(const ConvGeometry& g) {
+  return g.c >= 1 && g.sh == 1 && g.sw == 1 && g.kh >= 1 && g.kw >= 1 && g.ph <= g.kh - 1 && g.pw <= g.kw - 1 &&
+         g.oh == g.h + 2 * g.ph - g.kh + 1 && g.ow == g.w + 2 * g.pw - g.kw + 1;
+}
+
+int64_t shifted_chunk_images(const ConvGeometry& g) {
+  const int64_t per_image = g.c * (g.h + g.ph) * (g.w + g.pw);
+  int64_t nb = per_image > 0 ? kPadBudget / per_image : g.b;
+  const int64_t even = ceil_div(g.b, kMinChunks);
+  if (nb > even) nb = even;
+  return nb < 1 ? 1 : nb;
+}
+
+void shifted_forward(const ConvGeometry& g, int64_t m, const float* x, const float* a, const float* bias, float* y) {
+  if (g.b == 0 || m == 0) return;
+  const Layout L = layout_of(g);
+  const ConvIsa& ci = conv_parts();
+  // The weight in groups of mr rows, each [K][mr], zero past row m.
+  const int64_t groups = ceil_div(m, ci.mr);
+  float* ap = t_weights.reserve(groups * ci.mr * L.k);
+  for (int64_t r0 = 0; r0 < m; r0 += ci.mr) {
+    float* dst = ap + r0 * L.k;
+    for (int64_t p = 0; p < L.k; p++) {
+      for (int64_t r = 0; r < ci.mr; r++) dst[p * ci.mr + r] = r0 + r < m ? a[(r0 + r) * L.k + p] : 0.0f;
+    }
+  }
+  parallel_for(L.chunks, 1, [&](int64_t c0, int64_t c1, int) {
+    const ChunkScratch s = chunk_scratch(L, m);
+    for (int64_t chunk = c0; chunk < c1; chunk++) {
+      const int64_t n0 = L.first(chunk);
+      const int64_t cnt = L.count(chunk);
+      const int64_t qn = L.grid(cnt);
+      pad_chunk(L, x, n0, cnt, s.padded);
+      for (int64_t q = 0; q < qn; q += ci.nr) {
+        const int64_t n = qn - q < ci.nr ? qn - q : ci.nr;
+        for (int64_t r0 = 0; r0 < m; r0 += ci.mr) {
+          ci.tile(L.k, ap + r0 * L.k, s.rows, q, s.grid + r0 * L.ldq + q, L.ldq, m - r0, n);
+        }
+      }
+      for (int64_t n = 0; n < cnt; n++) {
+        for (int64_t o = 0; o < m; o++) {
+          const float b = bias == nullptr ? 0.0f : bias[o];
+          const float* src = s.grid + o * L.ldq + n * L.image_rows * L.wp;
+          float* dst = y + ((n0 + n) * m + o) * g.oh * g.ow;
+          for (int64_t r = 0; r < g.oh; r++, src += L.wp, dst += g.ow) {
+            for (int64_t t = 0; t < g.ow; t++) dst[t] = src[t] + b;
+          }
+        }
+      }
+    }
+  });
+}
+
+void shifted_weight_grad(const ConvGeometry& g, int64_t o, const float* x, const float* dy, float* dw) {
+  const Layout L = layout_of(g);
+  const int64_t size = o * L.k;
+  if (size == 0) return;
+  if (g.b == 0) {
+    for (int64_t i = 0; i < size; i++) dw[i] = 0.0f;
+    return;
+  }
+  const ConvIsa& ci = conv_parts();
+  const int64_t slices = L.chunks < kWeightSlices ? L.chunks : kWeightSlices;
+  float* partials = t_weights.reserve(slices * round16(size));
+  parallel_for(slices, 1, [&](int64_t s0, int64_t s1, int) {
+    const ChunkScratch sc = chunk_scratch(L, o);
+    float* d = sc.grid;
+    for (int64_t s = s0; s < s1; s++) {
+      float* acc = partials + s * round16(size);
+      for (int64_t i = 0; i < size; i++) acc[i] = 0.0f;
+      for (int64_t chunk = L.chunks * s / slices; chunk < L.chunks * (s + 1) / slices; chunk++) {
+        const int64_t n0 = L.first(chunk);
+        const int64_t cnt = L.count(chunk);
+        pad_chunk(L, x, n0, cnt, sc.padded);
+        // d: dy on the grid, zero at the dropped pixels and past the chunk's grid.
+        for (int64_t oc = 0; oc < o; oc++) {
+          float* row = d + oc * L.ldq;
+          for (int64_t q = 0; q < L.ldq; q++) row[q] = 0.0f;
+          for (int64_t n = 0; n < cnt; n++) {
+            const float* src = dy + ((n0 + n) * o + oc) * g.oh * g.ow;
+            for (int64_t r = 0; r < g.oh; r++) {
+              float* dst = row + (n * L.image_rows + r) * L.wp;
+              for (int64_t t = 0; t < g.ow; t++) dst[t] = src[r * g.ow + t];
+            }
+          }
+        }
+        const int64_t qn = round16(L.grid(cnt));
+        for (int64_t q0 = 0; q0 < qn; q0 += kDotBlock) {
+          ci.dots(o, L.k, q0, qn - q0 < kDotBlock ? qn - q0 : kDotBlock, d, L.ldq, sc.rows, acc, L.k);
+        }
+      }
+    }
+  });
+  for (int64_t i = 0; i < size; i++) {
+    float sum = partials[i];
+    for (int64_t s = 1; s < slices; s++) sum += partials[s * round16(size) + i];
+    dw[i] = sum;
+  }
+}
+
+}  // namespace sk
