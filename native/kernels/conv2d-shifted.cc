@@ -7,6 +7,8 @@
 //             dw += dot products of d's rows with the shifted rows.
 #include "conv2d-shifted.h"
 
+#include <vector>
+
 #include "conv2d-isa.h"
 #include "conv2d-scratch.h"
 #include "cpu.h"
@@ -38,42 +40,55 @@ const ConvIsa& conv_parts() {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// Where a chunk's images sit in the planes (see conv2d-shifted.h).
 struct Layout {
   ConvGeometry g;
+  bool shared;         // stride 1: neighbouring rows and images share their zero padding
+  int64_t phases;      // planes per channel: sh·sw
   int64_t k;           // C·kh·kw
-  int64_t wp;          // padded row: pw zeros, then W values
-  int64_t image_rows;  // ph zero rows, then H rows
-  int64_t nb, chunks;
-  int64_t plane;  // floats per channel of a padded chunk, zero rows at the end for over-reads
-  int64_t ldq;    // row stride of a chunk's grid (a multiple of 16)
+  int64_t wg, hg;      // grid row width, grid rows per image
+  int64_t nb, chunks;  // images per chunk, chunks
+  int64_t plane;       // floats per plane, zero rows at the end for over-reads
+  int64_t ldq;         // row stride of a chunk's grid (a multiple of 16)
+  // Phase planes: columns v whose pixel sw·v + b − pw lies in the image, [v0[b], v1[b]).
+  std::vector<int64_t> v0, v1;
 
-  int64_t grid(int64_t cnt) const { return cnt * image_rows * wp; }
+  int64_t grid(int64_t cnt) const { return cnt * hg * wg; }
   int64_t first(int64_t chunk) const { return chunk * nb; }
   int64_t count(int64_t chunk) const { return g.b - chunk * nb < nb ? g.b - chunk * nb : nb; }
-  int64_t padded_size() const { return g.c * plane; }
+  int64_t padded_size() const { return g.c * phases * plane; }
 };
 
+bool shares_padding(const ConvGeometry& g) { return g.sh == 1 && g.sw == 1 && g.ph <= g.kh - 1 && g.pw <= g.kw - 1; }
+
 Layout layout_of(const ConvGeometry& g) {
-  Layout L{g, g.c * g.kh * g.kw, g.w + g.pw, g.h + g.ph, 1, 0, 0, 0};
+  Layout L{g, shares_padding(g), g.sh * g.sw, g.c * g.kh * g.kw, 0, 0, 1, 0, 0, 0, {}, {}};
+  L.wg = L.shared ? g.w + g.pw : ceil_div(g.w + 2 * g.pw, g.sw);
+  L.hg = L.shared ? g.h + g.ph : ceil_div(g.h + 2 * g.ph, g.sh);
   L.nb = shifted_chunk_images(g);
   L.chunks = ceil_div(g.b, L.nb);
-  // Reads reach kh − 1 rows and kw − 1 + kConvOverRead values past the grid.
-  const int64_t extra_rows = g.kh + ceil_div(g.kw + kConvOverRead, L.wp);
-  L.plane = (L.nb * L.image_rows + extra_rows) * L.wp;
+  // Reads reach (kh − 1)/sh rows and (kw − 1)/sw + kConvOverRead values past the grid.
+  const int64_t extra_rows = (g.kh - 1) / g.sh + 1 + ceil_div((g.kw - 1) / g.sw + kConvOverRead, L.wg);
+  L.plane = (L.nb * L.hg + extra_rows) * L.wg;
   L.ldq = round16(L.grid(L.nb));
+  for (int64_t b = 0; !L.shared && b < g.sw; b++) {
+    const int64_t v1 = g.w + g.pw - b > 0 ? ceil_div(g.w + g.pw - b, g.sw) : 0;
+    L.v0.push_back(b >= g.pw ? 0 : ceil_div(g.pw - b, g.sw));
+    L.v1.push_back(v1 < L.wg ? v1 : L.wg);
+  }
   return L;
 }
 
-// Images [n0, n0 + cnt) of x into the padded planes xp [C][plane].
-void pad_chunk(const Layout& L, const float* x, int64_t n0, int64_t cnt, float* xp) {
+// Shared padding: per image ph zero rows then H rows of pw zeros and W values.
+void pad_shared(const Layout& L, const float* x, int64_t cnt, float* xp) {
   const ConvGeometry& g = L.g;
   for (int64_t c = 0; c < g.c; c++) {
     float* out = xp + c * L.plane;
     for (int64_t n = 0; n < cnt; n++) {
-      const float* in = x + ((n0 + n) * g.c + c) * g.h * g.w;
-      for (int64_t t = 0; t < g.ph * L.wp; t++) out[t] = 0.0f;
-      out += g.ph * L.wp;
-      for (int64_t y = 0; y < g.h; y++, out += L.wp, in += g.w) {
+      const float* in = x + (n * g.c + c) * g.h * g.w;
+      for (int64_t t = 0; t < g.ph * L.wg; t++) out[t] = 0.0f;
+      out += g.ph * L.wg;
+      for (int64_t y = 0; y < g.h; y++, out += L.wg, in += g.w) {
         for (int64_t t = 0; t < g.pw; t++) out[t] = 0.0f;
         for (int64_t t = 0; t < g.w; t++) out[g.pw + t] = in[t];
       }
@@ -82,12 +97,64 @@ void pad_chunk(const Layout& L, const float* x, int64_t n0, int64_t cnt, float* 
   }
 }
 
-// rows[(c·kh + i)·kw + j] = the start of that shifted view of xp.
+// Copies in[s·v] for v in [v0, v1) to out, zeros out[0, wg) elsewhere.
+void phase_row(const float* __restrict in, int64_t s, int64_t v0, int64_t v1, int64_t wg, float* __restrict out) {
+  for (int64_t v = 0; v < v0; v++) out[v] = 0.0f;
+  if (s == 2) {
+    for (int64_t v = v0; v < v1; v++) out[v] = in[2 * v];
+  } else {
+    for (int64_t v = v0; v < v1; v++) out[v] = in[s * v];
+  }
+  for (int64_t v = v1; v < wg; v++) out[v] = 0.0f;
+}
+
+// Phases: plane (a, b) of channel c holds padded[sh·u + a][sw·v + b] at row
+// n·hg + u, column v. Only planes some tap reads (a < kh, b < kw) are written;
+// x is read once, row by row.
+void pad_phases(const Layout& L, const float* x, int64_t cnt, float* xp) {
+  const ConvGeometry& g = L.g;
+  const int64_t pa = g.sh < g.kh ? g.sh : g.kh;
+  const int64_t pb = g.sw < g.kw ? g.sw : g.kw;
+  auto plane = [&](int64_t c, int64_t a, int64_t b) { return xp + ((c * g.sh + a) * g.sw + b) * L.plane; };
+  for (int64_t c = 0; c < g.c; c++) {
+    for (int64_t n = 0; n < cnt; n++) {
+      const float* in = x + (n * g.c + c) * g.h * g.w;
+      for (int64_t u = 0; u < L.hg; u++) {
+        for (int64_t a = 0; a < pa; a++) {
+          const int64_t y = g.sh * u + a - g.ph;
+          for (int64_t b = 0; b < pb; b++) {
+            float* out = plane(c, a, b) + (n * L.hg + u) * L.wg;
+            const bool inside = y >= 0 && y < g.h;
+            const int64_t v1 = inside ? L.v1[b] : 0;
+            phase_row(inside ? in + y * g.w + b - g.pw : in, g.sw, L.v0[b] < v1 ? L.v0[b] : v1, v1, L.wg, out);
+          }
+        }
+      }
+    }
+    for (int64_t a = 0; a < pa; a++) {
+      for (int64_t b = 0; b < pb; b++) {
+        for (float *out = plane(c, a, b) + cnt * L.hg * L.wg, *end = plane(c, a, b) + L.plane; out < end; out++) *out = 0.0f;
+      }
+    }
+  }
+}
+
+// Images [n0, n0 + cnt) of x into the planes xp.
+void pad_chunk(const Layout& L, const float* x, int64_t n0, int64_t cnt, float* xp) {
+  const float* first = x + n0 * L.g.c * L.g.h * L.g.w;
+  if (L.shared) pad_shared(L, first, cnt, xp);
+  else pad_phases(L, first, cnt, xp);
+}
+
+// rows[(c·kh + i)·kw + j] = the start of that tap's shifted view of xp.
 void shifted_rows(const Layout& L, const float* xp, const float** rows) {
   const ConvGeometry& g = L.g;
   for (int64_t c = 0; c < g.c; c++) {
     for (int64_t i = 0; i < g.kh; i++) {
-      for (int64_t j = 0; j < g.kw; j++) rows[(c * g.kh + i) * g.kw + j] = xp + c * L.plane + i * L.wp + j;
+      for (int64_t j = 0; j < g.kw; j++) {
+        const int64_t phase = (c * g.sh + i % g.sh) * g.sw + j % g.sw;
+        rows[(c * g.kh + i) * g.kw + j] = xp + phase * L.plane + i / g.sh * L.wg + j / g.sw;
+      }
     }
   }
 }
@@ -111,12 +178,15 @@ ChunkScratch chunk_scratch(const Layout& L, int64_t m) {
 }  // namespace
 
 bool shifted_fits(const ConvGeometry& g) {
-  return g.c >= 1 && g.sh == 1 && g.sw == 1 && g.kh >= 1 && g.kw >= 1 && g.ph <= g.kh - 1 && g.pw <= g.kw - 1 &&
-         g.oh == g.h + 2 * g.ph - g.kh + 1 && g.ow == g.w + 2 * g.pw - g.kw + 1;
+  return g.c >= 1 && g.kh >= 1 && g.kw >= 1 && g.sh >= 1 && g.sw >= 1 && g.h + 2 * g.ph >= g.kh && g.w + 2 * g.pw >= g.kw &&
+         g.oh == (g.h + 2 * g.ph - g.kh) / g.sh + 1 && g.ow == (g.w + 2 * g.pw - g.kw) / g.sw + 1;
 }
 
 int64_t shifted_chunk_images(const ConvGeometry& g) {
-  const int64_t per_image = g.c * (g.h + g.ph) * (g.w + g.pw);
+  const bool shared = shares_padding(g);
+  const int64_t hg = shared ? g.h + g.ph : ceil_div(g.h + 2 * g.ph, g.sh);
+  const int64_t wg = shared ? g.w + g.pw : ceil_div(g.w + 2 * g.pw, g.sw);
+  const int64_t per_image = g.c * g.sh * g.sw * hg * wg;
   int64_t nb = per_image > 0 ? kPadBudget / per_image : g.b;
   const int64_t even = ceil_div(g.b, kMinChunks);
   if (nb > even) nb = even;
@@ -152,9 +222,9 @@ void shifted_forward(const ConvGeometry& g, int64_t m, const float* x, const flo
       for (int64_t n = 0; n < cnt; n++) {
         for (int64_t o = 0; o < m; o++) {
           const float b = bias == nullptr ? 0.0f : bias[o];
-          const float* src = s.grid + o * L.ldq + n * L.image_rows * L.wp;
+          const float* src = s.grid + o * L.ldq + n * L.hg * L.wg;
           float* dst = y + ((n0 + n) * m + o) * g.oh * g.ow;
-          for (int64_t r = 0; r < g.oh; r++, src += L.wp, dst += g.ow) {
+          for (int64_t r = 0; r < g.oh; r++, src += L.wg, dst += g.ow) {
             for (int64_t t = 0; t < g.ow; t++) dst[t] = src[t] + b;
           }
         }
@@ -191,7 +261,7 @@ void shifted_weight_grad(const ConvGeometry& g, int64_t o, const float* x, const
           for (int64_t n = 0; n < cnt; n++) {
             const float* src = dy + ((n0 + n) * o + oc) * g.oh * g.ow;
             for (int64_t r = 0; r < g.oh; r++) {
-              float* dst = row + (n * L.image_rows + r) * L.wp;
+              float* dst = row + (n * L.hg + r) * L.wg;
               for (int64_t t = 0; t < g.ow; t++) dst[t] = src[r * g.ow + t];
             }
           }

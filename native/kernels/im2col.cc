@@ -126,10 +126,6 @@ void col2im(const ConvGeometry& g, const float* col, float* x) {
   for_planes(g, [&](int64_t plane) { col2im_plane(g, col + plane * g.kh * g.kw * l, l, x + plane * g.h * g.w); });
 }
 
-void im2col_image(const ConvGeometry& g, const float* x, float* col, int64_t ld) {
-  for (int64_t c = 0; c < g.c; c++) im2col_plane(g, x + c * g.h * g.w, col + c * g.kh * g.kw * ld, ld);
-}
-
 void col2im_image(const ConvGeometry& g, const float* col, int64_t ld, float* x) {
   for (int64_t c = 0; c < g.c; c++) col2im_plane(g, col + c * g.kh * g.kw * ld, ld, x + c * g.h * g.w);
 }

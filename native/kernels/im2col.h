@@ -17,10 +17,10 @@ void im2col(const ConvGeometry& g, const float* x, float* col);
 // added in the reference's order, so results match it bit for bit.
 void col2im(const ConvGeometry& g, const float* col, float* x);
 
-// One image on the calling thread (safe inside parallel_for): x: [C, H, W];
-// col row r = (c·kh + i)·kw + j holds its L values at col + r·ld (ld >= L),
-// so the columns of several images can sit side by side in one matrix.
-void im2col_image(const ConvGeometry& g, const float* x, float* col, int64_t ld);
+// col2im of one image on the calling thread (safe inside parallel_for):
+// x: [C, H, W]; col row r = (c·kh + i)·kw + j holds its L values at
+// col + r·ld (ld >= L), so the columns of several images can sit side by
+// side in one matrix.
 void col2im_image(const ConvGeometry& g, const float* col, int64_t ld, float* x);
 
 }  // namespace sk
