@@ -1,4 +1,4 @@
-// Stride-1 convolution on padded planes (see conv2d-shifted.h). Per chunk of
+// Convolution on padded (phase) planes (see conv2d-shifted.h). Per chunk of
 // nb images, on one thread:
 //   forward:  pad x; for each nr columns of the grid and each mr output
 //             channels, one register tile over all of K (the weight packed
@@ -27,8 +27,10 @@ constexpr int64_t kDotBlock = 1024;
 // one thread into its own buffer, then added in slice order.
 constexpr int64_t kWeightSlices = 8;
 
-thread_local ConvArena t_chunk;    // padded planes, grid output or d, row pointers
-thread_local ConvArena t_weights;  // the caller's packed weight or weight-gradient slices
+// Both belong to the calling thread, which hands each task its own part of
+// t_tasks, so that an allocation failure surfaces on the caller.
+thread_local ConvArena t_tasks;    // per task: padded planes, grid output or d, row pointers
+thread_local ConvArena t_weights;  // the packed weight or the weight-gradient slices
 
 const ConvIsa& conv_parts() {
   switch (active_isa()) {
@@ -166,9 +168,18 @@ struct ChunkScratch {
   const float** rows;
 };
 
-ChunkScratch chunk_scratch(const Layout& L, int64_t m) {
+// Floats of one task's scratch.
+int64_t task_size(const Layout& L, int64_t m) {
   const int64_t pointers = ceil_div(L.k * static_cast<int64_t>(sizeof(float*)), sizeof(float));
-  float* base = t_chunk.reserve(round16(L.padded_size()) + round16(m * L.ldq) + pointers);
+  return round16(L.padded_size()) + round16(m * L.ldq) + round16(pointers);
+}
+
+// Scratch for up to get_threads() tasks, reserved on the calling thread.
+float* task_scratch(const Layout& L, int64_t m) { return t_tasks.reserve(get_threads() * task_size(L, m)); }
+
+// Task t's part of the scratch, its row pointers set.
+ChunkScratch chunk_scratch(const Layout& L, int64_t m, float* scratch, int t) {
+  float* base = scratch + t * task_size(L, m);
   ChunkScratch s{base, base + round16(L.padded_size()), nullptr};
   s.rows = reinterpret_cast<const float**>(s.grid + round16(m * L.ldq));
   shifted_rows(L, s.padded, s.rows);
@@ -206,8 +217,9 @@ void shifted_forward(const ConvGeometry& g, int64_t m, const float* x, const flo
       for (int64_t r = 0; r < ci.mr; r++) dst[p * ci.mr + r] = r0 + r < m ? a[(r0 + r) * L.k + p] : 0.0f;
     }
   }
-  parallel_for(L.chunks, 1, [&](int64_t c0, int64_t c1, int) {
-    const ChunkScratch s = chunk_scratch(L, m);
+  float* scratch = task_scratch(L, m);
+  parallel_for(L.chunks, 1, [&](int64_t c0, int64_t c1, int t) {
+    const ChunkScratch s = chunk_scratch(L, m, scratch, t);
     for (int64_t chunk = c0; chunk < c1; chunk++) {
       const int64_t n0 = L.first(chunk);
       const int64_t cnt = L.count(chunk);
@@ -244,8 +256,9 @@ void shifted_weight_grad(const ConvGeometry& g, int64_t o, const float* x, const
   const ConvIsa& ci = conv_parts();
   const int64_t slices = L.chunks < kWeightSlices ? L.chunks : kWeightSlices;
   float* partials = t_weights.reserve(slices * round16(size));
-  parallel_for(slices, 1, [&](int64_t s0, int64_t s1, int) {
-    const ChunkScratch sc = chunk_scratch(L, o);
+  float* scratch = task_scratch(L, o);
+  parallel_for(slices, 1, [&](int64_t s0, int64_t s1, int t) {
+    const ChunkScratch sc = chunk_scratch(L, o, scratch, t);
     float* d = sc.grid;
     for (int64_t s = s0; s < s1; s++) {
       float* acc = partials + s * round16(size);

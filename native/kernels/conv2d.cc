@@ -8,6 +8,9 @@
 // per-image GEMM would waste most edge tiles on small images.
 #include "conv2d.h"
 
+#include <atomic>
+#include <new>
+
 #include "conv2d-scratch.h"
 #include "conv2d-shifted.h"
 #include "gemm.h"
@@ -22,8 +25,9 @@ constexpr int64_t kColBudget = (512 << 10) / sizeof(float);
 // Chunks wanted at least, so that threads get even shares.
 constexpr int64_t kMinChunks = 16;
 
-thread_local ConvArena t_chunk;    // dcol and d of one chunk
-thread_local ConvArena t_flipped;  // the caller's flipped weight
+// Both belong to the calling thread (allocation failures surface there).
+thread_local ConvArena t_tasks;    // per task: dcol and d of one chunk
+thread_local ConvArena t_flipped;  // the flipped weight
 
 struct Plan {
   ConvGeometry g;
@@ -81,16 +85,25 @@ const float* gathered(const Plan& p, const float* dy, int64_t chunk, float* scra
 
 void explicit_backward_input(const ConvGeometry& g, int64_t o, const float* dy, const float* w, float* dx) {
   const Plan p = plan_of(g, o);
-  parallel_for(p.chunks, 1, [&](int64_t c0, int64_t c1, int) {
-    float* scratch = t_chunk.reserve(p.scratch_size());
-    for (int64_t chunk = c0; chunk < c1; chunk++) {
-      const int64_t n0 = p.first(chunk);
-      const int64_t n = p.count(chunk) * p.l;
-      const float* d = gathered(p, dy, chunk, scratch + p.col_size());
-      gemm_rows(true, p.k, n, o, w, p.k, d, n, scratch, n);
-      for (int64_t i = 0; i < p.count(chunk); i++) col2im_image(g, scratch + i * p.l, n, dx + (n0 + i) * p.image_in());
+  float* tasks = t_tasks.reserve(get_threads() * p.scratch_size());
+  // gemm_serial grows its packing buffers on the thread that runs it: a
+  // failure there is carried back to the caller instead of ending the process.
+  std::atomic<bool> out_of_memory{false};
+  parallel_for(p.chunks, 1, [&](int64_t c0, int64_t c1, int t) {
+    float* scratch = tasks + t * p.scratch_size();
+    try {
+      for (int64_t chunk = c0; chunk < c1; chunk++) {
+        const int64_t n0 = p.first(chunk);
+        const int64_t n = p.count(chunk) * p.l;
+        const float* d = gathered(p, dy, chunk, scratch + p.col_size());
+        gemm_rows(true, p.k, n, o, w, p.k, d, n, scratch, n);
+        for (int64_t i = 0; i < p.count(chunk); i++) col2im_image(g, scratch + i * p.l, n, dx + (n0 + i) * p.image_in());
+      }
+    } catch (const std::bad_alloc&) {
+      out_of_memory = true;
     }
   });
+  if (out_of_memory) throw std::bad_alloc();
 }
 
 // The stride-1 convolution whose forward is the input gradient of g: dy
