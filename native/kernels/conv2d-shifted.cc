@@ -11,8 +11,8 @@
 
 #include "conv2d-isa.h"
 #include "conv2d-scratch.h"
+#include "conv2d-tasks.h"
 #include "cpu.h"
-#include "thread-pool.h"
 
 namespace sk {
 namespace {
@@ -177,9 +177,9 @@ int64_t task_size(const Layout& L, int64_t m) {
 // Scratch for up to get_threads() tasks, reserved on the calling thread.
 float* task_scratch(const Layout& L, int64_t m) { return t_tasks.reserve(get_threads() * task_size(L, m)); }
 
-// Task t's part of the scratch, its row pointers set.
-ChunkScratch chunk_scratch(const Layout& L, int64_t m, float* scratch, int t) {
-  float* base = scratch + t * task_size(L, m);
+// A task's part of the scratch, its row pointers set.
+ChunkScratch chunk_scratch(const Layout& L, int64_t m, float* scratch, int task) {
+  float* base = scratch + task * task_size(L, m);
   ChunkScratch s{base, base + round16(L.padded_size()), nullptr};
   s.rows = reinterpret_cast<const float**>(s.grid + round16(m * L.ldq));
   shifted_rows(L, s.padded, s.rows);
@@ -218,27 +218,25 @@ void shifted_forward(const ConvGeometry& g, int64_t m, const float* x, const flo
     }
   }
   float* scratch = task_scratch(L, m);
-  parallel_for(L.chunks, 1, [&](int64_t c0, int64_t c1, int t) {
-    const ChunkScratch s = chunk_scratch(L, m, scratch, t);
-    for (int64_t chunk = c0; chunk < c1; chunk++) {
-      const int64_t n0 = L.first(chunk);
-      const int64_t cnt = L.count(chunk);
-      const int64_t qn = L.grid(cnt);
-      pad_chunk(L, x, n0, cnt, s.padded);
-      for (int64_t q = 0; q < qn; q += ci.nr) {
-        const int64_t n = qn - q < ci.nr ? qn - q : ci.nr;
-        for (int64_t r0 = 0; r0 < m; r0 += ci.mr) {
-          ci.tile(L.k, ap + r0 * L.k, s.rows, q, s.grid + r0 * L.ldq + q, L.ldq, m - r0, n);
-        }
+  claim_items(L.chunks, [&](int64_t chunk, int task) {
+    const ChunkScratch s = chunk_scratch(L, m, scratch, task);
+    const int64_t n0 = L.first(chunk);
+    const int64_t cnt = L.count(chunk);
+    const int64_t qn = L.grid(cnt);
+    pad_chunk(L, x, n0, cnt, s.padded);
+    for (int64_t q = 0; q < qn; q += ci.nr) {
+      const int64_t n = qn - q < ci.nr ? qn - q : ci.nr;
+      for (int64_t r0 = 0; r0 < m; r0 += ci.mr) {
+        ci.tile(L.k, ap + r0 * L.k, s.rows, q, s.grid + r0 * L.ldq + q, L.ldq, m - r0, n);
       }
-      for (int64_t n = 0; n < cnt; n++) {
-        for (int64_t o = 0; o < m; o++) {
-          const float b = bias == nullptr ? 0.0f : bias[o];
-          const float* src = s.grid + o * L.ldq + n * L.hg * L.wg;
-          float* dst = y + ((n0 + n) * m + o) * g.oh * g.ow;
-          for (int64_t r = 0; r < g.oh; r++, src += L.wg, dst += g.ow) {
-            for (int64_t t = 0; t < g.ow; t++) dst[t] = src[t] + b;
-          }
+    }
+    for (int64_t n = 0; n < cnt; n++) {
+      for (int64_t o = 0; o < m; o++) {
+        const float b = bias == nullptr ? 0.0f : bias[o];
+        const float* src = s.grid + o * L.ldq + n * L.hg * L.wg;
+        float* dst = y + ((n0 + n) * m + o) * g.oh * g.ow;
+        for (int64_t r = 0; r < g.oh; r++, src += L.wg, dst += g.ow) {
+          for (int64_t t = 0; t < g.ow; t++) dst[t] = src[t] + b;
         }
       }
     }
@@ -257,32 +255,30 @@ void shifted_weight_grad(const ConvGeometry& g, int64_t o, const float* x, const
   const int64_t slices = L.chunks < kWeightSlices ? L.chunks : kWeightSlices;
   float* partials = t_weights.reserve(slices * round16(size));
   float* scratch = task_scratch(L, o);
-  parallel_for(slices, 1, [&](int64_t s0, int64_t s1, int t) {
-    const ChunkScratch sc = chunk_scratch(L, o, scratch, t);
+  claim_items(slices, [&](int64_t s, int task) {
+    const ChunkScratch sc = chunk_scratch(L, o, scratch, task);
     float* d = sc.grid;
-    for (int64_t s = s0; s < s1; s++) {
-      float* acc = partials + s * round16(size);
-      for (int64_t i = 0; i < size; i++) acc[i] = 0.0f;
-      for (int64_t chunk = L.chunks * s / slices; chunk < L.chunks * (s + 1) / slices; chunk++) {
-        const int64_t n0 = L.first(chunk);
-        const int64_t cnt = L.count(chunk);
-        pad_chunk(L, x, n0, cnt, sc.padded);
-        // d: dy on the grid, zero at the dropped pixels and past the chunk's grid.
-        for (int64_t oc = 0; oc < o; oc++) {
-          float* row = d + oc * L.ldq;
-          for (int64_t q = 0; q < L.ldq; q++) row[q] = 0.0f;
-          for (int64_t n = 0; n < cnt; n++) {
-            const float* src = dy + ((n0 + n) * o + oc) * g.oh * g.ow;
-            for (int64_t r = 0; r < g.oh; r++) {
-              float* dst = row + (n * L.hg + r) * L.wg;
-              for (int64_t t = 0; t < g.ow; t++) dst[t] = src[r * g.ow + t];
-            }
+    float* acc = partials + s * round16(size);
+    for (int64_t i = 0; i < size; i++) acc[i] = 0.0f;
+    for (int64_t chunk = L.chunks * s / slices; chunk < L.chunks * (s + 1) / slices; chunk++) {
+      const int64_t n0 = L.first(chunk);
+      const int64_t cnt = L.count(chunk);
+      pad_chunk(L, x, n0, cnt, sc.padded);
+      // d: dy on the grid, zero at the dropped pixels and past the chunk's grid.
+      for (int64_t oc = 0; oc < o; oc++) {
+        float* row = d + oc * L.ldq;
+        for (int64_t q = 0; q < L.ldq; q++) row[q] = 0.0f;
+        for (int64_t n = 0; n < cnt; n++) {
+          const float* src = dy + ((n0 + n) * o + oc) * g.oh * g.ow;
+          for (int64_t r = 0; r < g.oh; r++) {
+            float* dst = row + (n * L.hg + r) * L.wg;
+            for (int64_t t = 0; t < g.ow; t++) dst[t] = src[r * g.ow + t];
           }
         }
-        const int64_t qn = round16(L.grid(cnt));
-        for (int64_t q0 = 0; q0 < qn; q0 += kDotBlock) {
-          ci.dots(o, L.k, q0, qn - q0 < kDotBlock ? qn - q0 : kDotBlock, d, L.ldq, sc.rows, acc, L.k);
-        }
+      }
+      const int64_t qn = round16(L.grid(cnt));
+      for (int64_t q0 = 0; q0 < qn; q0 += kDotBlock) {
+        ci.dots(o, L.k, q0, qn - q0 < kDotBlock ? qn - q0 : kDotBlock, d, L.ldq, sc.rows, acc, L.k);
       }
     }
   });

@@ -13,8 +13,8 @@
 
 #include "conv2d-scratch.h"
 #include "conv2d-shifted.h"
+#include "conv2d-tasks.h"
 #include "gemm.h"
-#include "thread-pool.h"
 
 namespace sk {
 namespace {
@@ -89,16 +89,14 @@ void explicit_backward_input(const ConvGeometry& g, int64_t o, const float* dy, 
   // gemm_serial grows its packing buffers on the thread that runs it: a
   // failure there is carried back to the caller instead of ending the process.
   std::atomic<bool> out_of_memory{false};
-  parallel_for(p.chunks, 1, [&](int64_t c0, int64_t c1, int t) {
-    float* scratch = tasks + t * p.scratch_size();
+  claim_items(p.chunks, [&](int64_t chunk, int task) {
+    float* scratch = tasks + task * p.scratch_size();
     try {
-      for (int64_t chunk = c0; chunk < c1; chunk++) {
-        const int64_t n0 = p.first(chunk);
-        const int64_t n = p.count(chunk) * p.l;
-        const float* d = gathered(p, dy, chunk, scratch + p.col_size());
-        gemm_rows(true, p.k, n, o, w, p.k, d, n, scratch, n);
-        for (int64_t i = 0; i < p.count(chunk); i++) col2im_image(g, scratch + i * p.l, n, dx + (n0 + i) * p.image_in());
-      }
+      const int64_t n0 = p.first(chunk);
+      const int64_t n = p.count(chunk) * p.l;
+      const float* d = gathered(p, dy, chunk, scratch + p.col_size());
+      gemm_rows(true, p.k, n, o, w, p.k, d, n, scratch, n);
+      for (int64_t i = 0; i < p.count(chunk); i++) col2im_image(g, scratch + i * p.l, n, dx + (n0 + i) * p.image_in());
     } catch (const std::bad_alloc&) {
       out_of_memory = true;
     }
