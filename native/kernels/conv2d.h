@@ -5,10 +5,10 @@
 // bias: [O] or null; y, dy: [B, O, OH, OW].
 //
 // The batch is cut into chunks of images whose working set fits in L2;
-// threads take whole chunks, each running single-threaded GEMM parts on its
-// own scratch, so no column matrix of the whole batch is ever built.
-// Results do not depend on the thread count: chunks and the weight
-// gradient's partial sums are fixed by the shapes alone.
+// threads claim whole chunks, each on its own scratch, so no column matrix
+// of the whole batch is ever built (conv2d-shifted.h reads it from padded
+// planes instead). Results do not depend on the thread count: chunks and the
+// weight gradient's partial sums are fixed by the shapes alone.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,8 @@
 /**
  * 2-D convolution (cross-correlation, as in PyTorch). One group runs on the
- * fused conv2d kernels (chunks of the batch through im2col + GEMM in cache,
- * nothing kept for the backward but x and the weight); several groups by
- * im2col of the whole batch + batched GEMM per group.
+ * fused conv2d kernels (natively: chunks of the batch in cache, no column
+ * matrix of the whole batch; the backward keeps only x and the weight);
+ * several groups by im2col of the whole batch + batched GEMM per group.
  * Letters: B images, C input channels, O output channels, G groups,
  * Cg = C/G, Og = O/G, kh×kw kernel, K = Cg·kh·kw, L = OH·OW output pixels.
  * Shapes: x: [B, C, H, W], weight: [O, Cg, kh, kw], bias: [O] -> [B, O, OH, OW];
