@@ -284,4 +284,19 @@ void gemm(int64_t batch, bool trans_a, bool trans_b, int64_t m, int64_t n, int64
   }
 }
 
+void gemm_serial(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+                 const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  if (m <= 0 || n <= 0) return;
+  if (k == 0) {
+    scale_only(1, m, n, alpha, beta, c, 0, ldc);
+    return;
+  }
+  Problem pb{&pick_isa(), trans_a, trans_b, m, n, k, alpha, beta, lda, ldb, ldc, 0};
+  pb.kc = even_block(k, pb.isa->kc, 1);
+  const ScratchSize z = scratch_size(pb);
+  whole_matrix(pb, a, b, c, carve(t_arena.reserve(z.total()), z));
+}
+
+int64_t gemm_tile_rows() { return pick_isa().mr; }
+
 }  // namespace sk

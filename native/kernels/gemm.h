@@ -21,13 +21,23 @@ namespace sk {
 // The caller guarantees that every element the sizes reach lies inside the
 // buffers, that C overlaps neither A nor B, and that ldc >= n when m > 1.
 // Uses the thread pool, so it must not be called from inside a parallel_for
-// or parallel_run task.
+// or parallel_run task (gemm_serial can).
 void gemm(int64_t batch, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
           int64_t stride_a, int64_t lda, const float* b, int64_t stride_b, int64_t ldb, float beta, float* c,
           int64_t stride_c, int64_t ldc);
 
+// One matrix (no batch) on the calling thread only, so it is safe inside a
+// parallel_for or parallel_run task; each thread packs into its own buffers,
+// grown on first use (std::bad_alloc when that fails).
+void gemm_serial(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+                 const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
+
 // Rows of C at most for which the skinny path (no packing) runs.
 constexpr int64_t kGemmSkinnyRows = 4;
+
+// Rows of the active instruction set's micro-tile (MR): callers with a few
+// rows past a multiple of it can send those to the skinny path instead.
+int64_t gemm_tile_rows();
 
 // One instruction set's half of the GEMM. Pointers passed to pack_a/pack_b
 // address the first element of the block in storage order (so a transposed

@@ -13,6 +13,7 @@ import { layerNormForwardRef, layerNormBackwardRef } from './ref/layer-norm.js';
 import { channelMomentsRef, batchNormForwardRef, batchNormBackwardRef } from './ref/batch-norm.js';
 import { embeddingForwardRef, embeddingBackwardRef } from './ref/embedding.js';
 import { im2colRef, col2imRef } from './ref/im2col.js';
+import { conv2dForwardRef, conv2dBackwardInputRef, conv2dBackwardWeightRef } from './ref/conv2d.js';
 import { maxPool2dForwardRef, maxPool2dBackwardRef, avgPool2dForwardRef, avgPool2dBackwardRef } from './ref/pool2d.js';
 import { nmMaskRef } from './ref/nm-mask.js';
 import { unaryRef, unaryBackwardRef } from './ref/unary.js';
@@ -49,6 +50,12 @@ export const embeddingForward = defineKernel('embeddingForward', embeddingForwar
 export const embeddingBackward = defineKernel('embeddingBackward', embeddingBackwardRef);
 export const im2col = defineKernel('im2col', im2colRef);
 export const col2im = defineKernel('col2im', col2imRef);
+// Each of the three costs 2·B·O·C·kh·kw·OH·OW; args: b, c, h, w, o, kh, kw, sh, sw, ph, pw, oh, ow, ...
+type ConvSizes = [number, number, number, number, number, number, number, number, number, number, number, number, number];
+const convFlops = (...[b, c, , , o, kh, kw, , , , , oh, ow]: ConvSizes): number => 2 * b * o * c * kh * kw * oh * ow;
+export const conv2dForward = defineKernel('conv2dForward', conv2dForwardRef, convFlops);
+export const conv2dBackwardInput = defineKernel('conv2dBackwardInput', conv2dBackwardInputRef, convFlops);
+export const conv2dBackwardWeight = defineKernel('conv2dBackwardWeight', conv2dBackwardWeightRef, convFlops);
 export const maxPool2dForward = defineKernel('maxPool2dForward', maxPool2dForwardRef);
 export const maxPool2dBackward = defineKernel('maxPool2dBackward', maxPool2dBackwardRef);
 export const avgPool2dForward = defineKernel('avgPool2dForward', avgPool2dForwardRef);

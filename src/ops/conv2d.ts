@@ -1,12 +1,15 @@
 /**
- * 2-D convolution (cross-correlation, as in PyTorch) by im2col + GEMM.
+ * 2-D convolution (cross-correlation, as in PyTorch). One group runs on the
+ * fused conv2d kernels (natively: chunks of the batch in cache, no column
+ * matrix of the whole batch; the backward keeps only x and the weight);
+ * several groups by im2col of the whole batch + batched GEMM per group.
  * Letters: B images, C input channels, O output channels, G groups,
  * Cg = C/G, Og = O/G, kh×kw kernel, K = Cg·kh·kw, L = OH·OW output pixels.
  * Shapes: x: [B, C, H, W], weight: [O, Cg, kh, kw], bias: [O] -> [B, O, OH, OW];
  * col: [B, C·kh·kw, L], whose rows for group g are g·K … g·K + K − 1.
  */
 import { record } from '../autograd/function.js';
-import { col2im, gemm, im2col, sumTo } from '../kernels/index.js';
+import { col2im, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, gemm, im2col, sumTo } from '../kernels/index.js';
 import { isGradEnabled } from '../tensor/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
@@ -55,10 +58,30 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const [sh, sw] = pair(opts.stride ?? 1, 'stride', op, 1);
   const [ph, pw] = pair(opts.padding ?? 0, 'padding', op, 0);
   const [oh, ow] = windowOut(op, x.shape, [h, w], [kh, kw], [sh, sw], [ph, pw]);
+  const inputs = bias === null ? [x, weight] : [x, weight, bias];
+  if (groups === 1) {
+    const sizes = [b, c, h, w, o, kh, kw, sh, sw, ph, pw, oh, ow] as const;
+    const y = new Float32Array(b * o * oh * ow);
+    conv2dForward(...sizes, x.data, weight.data, bias === null ? new Float32Array(0) : bias.data, y);
+    return record(op, new Tensor(y, [b, o, oh, ow]), inputs, (grad) => {
+      let gx: Tensor | null = null;
+      let gw: Tensor | null = null;
+      if (x.requiresGrad) {
+        const dx = new Float32Array(x.size);
+        conv2dBackwardInput(...sizes, grad.data, weight.data, dx);
+        gx = new Tensor(dx, x.shape);
+      }
+      if (weight.requiresGrad) {
+        const dw = new Float32Array(weight.size);
+        conv2dBackwardWeight(...sizes, x.data, grad.data, dw);
+        gw = new Tensor(dw, weight.shape);
+      }
+      return [gx, gw, biasGrad(grad, bias, b, o, oh * ow)];
+    });
+  }
   const l = oh * ow;
   const k = cg * kh * kw;
   const og = o / groups;
-  const inputs = bias === null ? [x, weight] : [x, weight, bias];
   // im2col and the backward's GEMM write every element, so reused buffers need no clearing.
   const taped = isGradEnabled() && inputs.some((t) => t.requiresGrad);
   const col = taped ? new Float32Array(b * c * kh * kw * l) : scratchOf(b * c * kh * kw * l);
@@ -73,7 +96,6 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     const dy = grad.data;
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
-    let gb: Tensor | null = null;
     if (x.requiresGrad) {
       const dcol = scratchOf(col.length);
       for (let g = 0; g < groups; g++) {
@@ -94,11 +116,14 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
       }
       gw = new Tensor(dw, weight.shape);
     }
-    if (bias !== null && bias.requiresGrad) {
-      const db = new Float32Array(o);
-      sumTo(dy, Int32Array.of(b, o, l), Int32Array.of(0, 1, 0), db);
-      gb = new Tensor(db, bias.shape);
-    }
-    return [gx, gw, gb];
+    return [gx, gw, biasGrad(grad, bias, b, o, l)];
   });
+}
+
+// dbias[o] = Σ over images and pixels of dy[b, o, l]; null when the bias takes no gradient.
+function biasGrad(grad: Tensor, bias: Tensor | null, b: number, o: number, l: number): Tensor | null {
+  if (bias === null || !bias.requiresGrad) return null;
+  const db = new Float32Array(o);
+  sumTo(grad.data, Int32Array.of(b, o, l), Int32Array.of(0, 1, 0), db);
+  return new Tensor(db, bias.shape);
 }

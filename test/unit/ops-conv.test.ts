@@ -77,6 +77,10 @@ test('conv2d: finite-difference gradients for input, weight and bias', () => {
     const rng = new Rng(21);
     gradCheck((x, w, b) => conv2d(x!, w!, b!, { stride: 2, padding: 1, groups: 2 }), [randomTensor([2, 4, 5, 4], rng), randomTensor([4, 2, 3, 2], rng), randomTensor([4], rng)]);
     gradCheck((x, w) => conv2d(x!, w!, null, { stride: [1, 2], padding: [0, 1] }), [randomTensor([1, 2, 4, 5], rng), randomTensor([3, 2, 2, 2], rng)]);
+    // one group: stride 1 with padding 1 and a 1×1 (padded planes natively), stride 2 (im2col natively)
+    gradCheck((x, w, b) => conv2d(x!, w!, b!, { padding: 1 }), [randomTensor([2, 3, 5, 4], rng), randomTensor([4, 3, 3, 3], rng), randomTensor([4], rng)]);
+    gradCheck((x, w) => conv2d(x!, w!), [randomTensor([2, 3, 3, 2], rng), randomTensor([5, 3, 1, 1], rng)]);
+    gradCheck((x, w, b) => conv2d(x!, w!, b!, { stride: 2, padding: 1 }), [randomTensor([3, 2, 5, 5], rng), randomTensor([3, 2, 3, 3], rng), randomTensor([3], rng)]);
   });
 });
 
