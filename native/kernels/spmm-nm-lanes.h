@@ -12,7 +12,7 @@
 // only where few weights per row leave the panel path too little to
 // amortise its packing, transposes and tile traffic.
 //
-// Layout (lanes_layout, once per call): row block q, slot s (in row order)
+// Layout (nm_lanes_layout, once per call): row block q, slot s (in row order)
 // -> lay[q·spr·32 + s·32 + l] = column of slot s of row 16q + l inside its
 // chunk (int32 bits), and lay[... + 16 + l] = its value; lanes past the last
 // row hold zeros. Chunk c holds slots [c·S, c·S + S), S = n·CW/M.
@@ -180,10 +180,10 @@ void nm_lanes_impl(const float* x, int64_t ldx, int64_t cols, int64_t nb, int n,
 }
 
 // Positions of the 16 slots from slot s0 (a multiple of 16, so they start
-// on a byte) of one row stream, bits <= 5; 0 past avail bytes.
+// on a byte) of one row stream, bits <= 5; bits past the row's end read as 0.
 inline __m512i positions16(const uint8_t* row, int64_t row_bytes, int bits, int64_t s0) {
   const int64_t at = s0 * bits / 8;
-  auto word = [&](int64_t byte) { return byte + 8 <= row_bytes ? load64_upto(row + byte, 8) : byte < row_bytes ? load64_upto(row + byte, row_bytes - byte) : 0; };
+  auto word = [&](int64_t byte) { return byte < row_bytes ? load64_upto(row + byte, row_bytes - byte) : uint64_t{0}; };
   const __m512i mask = _mm512_set1_epi32((1 << bits) - 1);
   if (bits <= 4) {
     // Eight slots fill at most 32 bits: lanes 0-7 from the low word, 8-15 from the next 8·bits bits.
