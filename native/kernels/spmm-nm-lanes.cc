@@ -13,7 +13,7 @@ namespace {
 // Slots per row and weight above which the panel path wins: at most one kept weight in kLanesMaxDensity.
 constexpr int kLanesMaxDensity = 8;
 // Layout bytes of the row blocks one batch tile sweeps before moving on (L2-resident).
-constexpr int64_t kLanesGroupBytes = 256 << 10;
+constexpr int64_t kLanesGroupBytes = 1 << 20;
 
 thread_local SpmmArena t_lanes;
 

@@ -150,7 +150,7 @@ function allChecks(): Check[] {
     [3, 64, 1, 16, [6]],
     [40, 2048, 1, 8, [11]],
     [35, 1536, 3, 32, [10]],
-    [300, 2048, 1, 16, [6]],
+    [300, 8192, 1, 16, [6]],
   ] as const) {
     add(NMPacked.fromDense(randomNM(rows, cols, n, m, rng), { n, m }), `nm ${n}:${m} ${rows}x${cols}`, batches);
   }
