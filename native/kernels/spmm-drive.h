@@ -63,3 +63,12 @@ inline void pack_panels(const SpmmIsa& isa, const float* x, int64_t batch, int64
 
 }  // namespace
 }  // namespace sk
+
+namespace sk {
+
+// The lane path of nm_spmm (spmm-nm-lanes.cc). Returns false, having done
+// nothing, where the active ISA lacks it or the panel path is expected to win.
+bool nm_lanes_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* values,
+                      const uint8_t* positions, const float* x, float* y, bool accumulate);
+
+}  // namespace sk

@@ -279,8 +279,6 @@ void gather_impl(int64_t nb, const float* x, int64_t ldx, const int32_t* col, co
   }
 }
 
-
-
 typedef uint64_t vu64x8 __attribute__((vector_size(64)));
 typedef int32_t vi32x8 __attribute__((vector_size(32)));
 
@@ -309,6 +307,15 @@ void decode_impl(const uint8_t* row, int64_t row_bytes, int bits, const int32_t*
     for (int64_t l = 0; l < s1 - s; l++) out[s - s0 + l] = base[s + l] + static_cast<int32_t>((w >> (l * bits)) & mask);
   }
 }
+
+}  // namespace
+}  // namespace sk
+
+// The lane path needs transpose_square and decode_impl above.
+#include "spmm-nm-lanes.h"
+
+namespace sk {
+namespace {
 
 template <int V>
 void fill_v(SpmmIsa& isa) {
@@ -340,6 +347,8 @@ SpmmIsa make_spmm_isa() {
   isa.decode = decode_impl;
 #if defined(__AVX512F__)
   isa.nm_dot = nm_dot_impl;
+  isa.nm_lanes = nm_lanes_impl;
+  isa.nm_lanes_layout = nm_lanes_layout_impl;
 #endif
   return isa;
 }

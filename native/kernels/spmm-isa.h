@@ -48,7 +48,21 @@ struct SpmmIsa {
   // it, and usable only when nm_dot_fits(n, m).
   void (*nm_dot)(const uint8_t* pos, int64_t row_bytes, int bits, int n, int m, const float* val, int64_t spr, int64_t nr,
                  const float* x, int64_t ldx, int64_t nb, float* out, int64_t ldo, bool accumulate);
+  // The lane path of the N:M forward (spmm-nm-lanes.h; null where the ISA
+  // lacks it, usable only when nm_lanes_fits(m)): batch rows [0, nb) of x
+  // (row stride ldx, cols wide) against nblk row blocks laid out by
+  // nm_lanes_layout (spr·32 floats each, spr = cols/m·n); y + 16q is block q's
+  // first output (row stride ldy) and rows_left counts the rows from block 0 on.
+  void (*nm_lanes)(const float* x, int64_t ldx, int64_t cols, int64_t nb, int n, int m, const float* lay, int64_t nblk,
+                   int64_t rows_left, float* y, int64_t ldy, bool accumulate);
+  // One row block's layout from its first nr <= 16 rows (positions pos + r·row_bytes,
+  // values val + r·spr, base as decode's).
+  void (*nm_lanes_layout)(const uint8_t* pos, int64_t row_bytes, int bits, const int32_t* base, int m, const float* val,
+                          int64_t spr, int64_t nr, float* lay);
 };
+
+// Group sizes the lane path handles: a group lies inside one chunk of 16 columns, or is the chunk of 32.
+inline bool nm_lanes_fits(int m) { return m >= 2 && m <= 32; }
 
 // Patterns nm_dot handles: n divides 16, at most 4 position bits, 16 slots spanning at most 128 columns.
 inline bool nm_dot_fits(int n, int m) { return 16 % n == 0 && m <= 16 && 16 * m / n <= 128; }

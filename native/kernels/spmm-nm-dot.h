@@ -14,7 +14,12 @@ namespace {
 // Eight bytes from p, of which only `avail` may be read (the rest read as zero).
 inline uint64_t load64_upto(const uint8_t* p, int64_t avail) {
   uint64_t w = 0;
-  std::memcpy(&w, p, static_cast<size_t>(avail >= 8 ? 8 : avail));
+  // A constant size compiles to one load; a variable one calls memcpy.
+  if (avail >= 8) {
+    std::memcpy(&w, p, 8);
+  } else {
+    std::memcpy(&w, p, static_cast<size_t>(avail));
+  }
   return w;
 }
 

@@ -12,6 +12,9 @@
 // panel is cut into K blocks that fit in L1 when rows hold enough weights per
 // block to pay for it. Threads own disjoint ranges of output rows, balanced
 // by stored weights. Small batches gather X directly (bandwidth-bound).
+// The N:M forward at one kept weight in 8 or fewer takes the lane path on
+// AVX-512 instead (spmm-nm-lanes.h): output rows in vector lanes, inputs
+// picked by permutes, so X needs no panels and Y no transposes.
 #pragma once
 
 #include <cstdint>

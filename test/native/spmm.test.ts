@@ -3,8 +3,8 @@
 // Shapes: W [O, K]; X, dX [B, K]; Y, dY [B, O]. Sizes cover 1, 3, 7, 33 and
 // 1023; batch 1 and 3 (gather path), 5..65 (one narrow panel), 130 (panels
 // plus a narrow last one); K blocks (long rows); the small-batch N:M kernel's
-// windows and tails; odd row counts, so thread
-// slices end mid-way; and transposed products over N:M weights, whose
+// windows and tails; the N:M lane path's row blocks, batch tiles and
+// chunks; odd row counts, so thread slices end mid-way; and transposed products over N:M weights, whose
 // thread slices (by column) cut through groups of M.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -141,6 +141,16 @@ function allChecks(): Check[] {
     [7, 256, 4, 16, [1]],
     [2, 512, 8, 16, [2]],
     [4, 96, 1, 2, [1]],
+    // The lane path (n/m <= 1/8, batch > 4): 16-row blocks with a short last one, pairs of blocks
+    // and a lone one, batch tiles of 8, 4, 2 and 1, K blocks, a half chunk of 16 columns (M = 8, K = 24)
+    // and chunks of 32 columns (M = 32); row blocks split between threads, and more blocks than one L2 group.
+    [17, 24, 1, 8, [5, 15]],
+    [33, 48, 2, 16, [9]],
+    [50, 96, 1, 32, [7, 16]],
+    [3, 64, 1, 16, [6]],
+    [40, 2048, 1, 8, [11]],
+    [35, 1536, 3, 32, [10]],
+    [300, 8192, 1, 16, [6]],
   ] as const) {
     add(NMPacked.fromDense(randomNM(rows, cols, n, m, rng), { n, m }), `nm ${n}:${m} ${rows}x${cols}`, batches);
   }
@@ -196,15 +206,19 @@ nativeParity({
   },
   'sparse products: accumulate adds onto the output': (cfg) => {
     const rng = new Rng(5);
-    const w = NMPacked.fromDense(randomNM(9, 32, 2, 8, rng), { n: 2, m: 8 });
-    for (const batch of [2, 40]) {
-      const x = randomFloats(batch * 32, rng);
-      const base = randomFloats(batch * 9, rng);
-      const got = new Float32Array(base);
-      requireNative(nmSpmm)(batch, 9, 32, 2, 8, w.values, w.positions, x, got, true);
-      const want = new Float32Array(base);
-      nmSpmm.reference(batch, 9, 32, 2, 8, w.values, w.positions, x, want, true);
-      assertWithinRounding(got, want, new Float32Array(want.length).fill(64), 8, `accumulate batch ${batch} ${configLabel(cfg)}`);
+    // 2:8 takes the panel path, 1:8 over 1536 columns the lane path with several K blocks.
+    for (const [n, cols] of [[2, 32], [1, 1536]] as const) {
+      const w = NMPacked.fromDense(randomNM(9, cols, n, 8, rng), { n, m: 8 });
+      for (const batch of [2, 40]) {
+        const x = randomFloats(batch * cols, rng);
+        const base = randomFloats(batch * 9, rng);
+        const got = new Float32Array(base);
+        requireNative(nmSpmm)(batch, 9, cols, n, 8, w.values, w.positions, x, got, true);
+        const want = new Float32Array(base);
+        nmSpmm.reference(batch, 9, cols, n, 8, w.values, w.positions, x, want, true);
+        const terms = w.slotsPerRow;
+        assertWithinRounding(got, want, new Float32Array(want.length).fill(terms + 1), terms + 1, `accumulate ${n}:8 batch ${batch} ${configLabel(cfg)}`);
+      }
     }
   },
 });
