@@ -138,41 +138,35 @@ void attention_backward_impl(int64_t p0, int64_t p1, const AttentionDims& dm, co
                              float* scratch) {
   const int64_t t = dm.t, s = dm.s, d = dm.d, dv = dm.dv, heads = dm.heads;
   const int64_t sp = padded(s), dp = padded(d), dvp = padded(dv);
-  float* ks = scratch;         // [S][Dp]
-  float* vt = ks + s * dp;     // [Dv][Sp], values transposed
-  float* gk = vt + dv * sp;    // [S][Dp], dk accumulators
-  float* gv = gk + s * dp;     // [S][Dvp], dv accumulators
-  float* ds = gv + s * dvp;    // [Sp]
-  float* qi = ds + sp;         // [Dp], this query, zero-padded
-  float* go = qi + dp;         // [Dvp], its output gradient, zero-padded
+  float* ks = scratch;        // [S][Dp]
+  float* vt = ks + s * dp;    // [Dv][Sp], values transposed
+  float* qs = vt + dv * sp;   // [T][Dp]
+  float* gos = qs + t * dp;   // [T][Dvp], output gradients
+  float* ds = gos + t * dvp;  // [T][Sp], score gradients (scaled)
+  float* col = ds + t * sp;   // [T], one column of ds or of the probabilities
   for (int64_t p = p0; p < p1; p++) {
     const int64_t b = p / heads, h = p % heads;
     gather_rows(k + b * s * heads * d + h * d, heads * d, s, d, ks, dp);
     gather_transposed(v + b * s * heads * dv + h * dv, heads * dv, s, dv, vt, sp);
-    std::fill(gk, gk + s * dp, 0.0f);
-    std::fill(gv, gv + s * dvp, 0.0f);
+    gather_rows(q + b * t * heads * d + h * d, heads * d, t, d, qs, dp);
+    gather_rows(dout + b * t * heads * dv + h * dv, heads * dv, t, dv, gos, dvp);
     for (int64_t i = 0; i < t; i++) {
       const int64_t seen = dm.causal ? std::min(s, i + 1) : s;
       const float* row = probs + (p * t + i) * s;
-      gather_rows(dout + (b * t + i) * heads * dv + h * dv, 0, 1, dv, go, dvp);
-      gather_rows(q + (b * t + i) * heads * d + h * d, 0, 1, d, qi, dp);
-      combine_rows(go, dv, vt, sp, seen, ds);  // dP
+      float* dsi = ds + i * sp;
+      combine_rows(gos + i * dvp, dv, vt, sp, seen, dsi);  // dP
       float row_dot = 0.0f;
-      for (int64_t j = 0; j < seen; j++) row_dot += row[j] * ds[j];
-      for (int64_t j = 0; j < seen; j++) ds[j] = dm.scale * row[j] * (ds[j] - row_dot);
-      combine_rows(ds, seen, ks, dp, d, dq + (b * t + i) * heads * d + h * d);
-      // Rank-one updates of dk and dv, one vector row per key.
-      for (int64_t j = 0; j < seen; j++) {
-        const vf sj = splat(ds[j]), pj = splat(row[j]);
-        float* gkj = gk + j * dp;
-        float* gvj = gv + j * dvp;
-        for (int64_t e = 0; e < dp; e += kW) store(gkj + e, load(gkj + e) + sj * load(qi + e));
-        for (int64_t e = 0; e < dvp; e += kW) store(gvj + e, load(gvj + e) + pj * load(go + e));
-      }
+      for (int64_t j = 0; j < seen; j++) row_dot += row[j] * dsi[j];
+      for (int64_t j = 0; j < seen; j++) dsi[j] = dm.scale * row[j] * (dsi[j] - row_dot);
+      std::fill(dsi + seen, dsi + s, 0.0f);
+      combine_rows(dsi, seen, ks, dp, d, dq + (b * t + i) * heads * d + h * d);
     }
+    // dk = dSᵀ·q and dv = Pᵀ·dout, one key at a time from a column of dS or P.
     for (int64_t j = 0; j < s; j++) {
-      std::copy(gk + j * dp, gk + j * dp + d, dk + (b * s + j) * heads * d + h * d);
-      std::copy(gv + j * dvp, gv + j * dvp + dv, dv_out + (b * s + j) * heads * dv + h * dv);
+      for (int64_t i = 0; i < t; i++) col[i] = ds[i * sp + j];
+      combine_rows(col, t, qs, dp, d, dk + (b * s + j) * heads * d + h * d);
+      for (int64_t i = 0; i < t; i++) col[i] = probs[(p * t + i) * s + j];
+      combine_rows(col, t, gos, dvp, dv, dv_out + (b * s + j) * heads * dv + h * dv);
     }
   }
 }

@@ -42,7 +42,7 @@ int64_t head_attention_scratch(const AttentionDims& dm) {
   // Rows padded to a whole vector of the widest instruction set (16 floats).
   const auto pad = [](int64_t n) { return (n + 15) / 16 * 16; };
   const int64_t forward = pad(dm.d) * pad(dm.s) + dm.s * pad(dm.dv) + pad(dm.d) + pad(dm.s);
-  const int64_t backward = 2 * dm.s * pad(dm.d) + 2 * pad(dm.dv) * pad(dm.s) + pad(dm.s) + pad(dm.d) + pad(dm.dv);
+  const int64_t backward = dm.s * pad(dm.d) + pad(dm.dv) * pad(dm.s) + dm.t * (pad(dm.d) + pad(dm.dv) + pad(dm.s) + 1);
   return std::max(forward, backward);
 }
 
