@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "conv2d-isa.h"
-#include "conv2d-scratch.h"
+#include "scratch-arena.h"
 #include "conv2d-tasks.h"
 #include "cpu.h"
 
@@ -29,8 +29,8 @@ constexpr int64_t kWeightSlices = 8;
 
 // Both belong to the calling thread, which hands each task its own part of
 // t_tasks, so that an allocation failure surfaces on the caller.
-thread_local ConvArena t_tasks;    // per task: padded planes, grid output or d, row pointers
-thread_local ConvArena t_weights;  // the packed weight or the weight-gradient slices
+thread_local ScratchArena t_tasks;    // per task: padded planes, grid output or d, row pointers
+thread_local ScratchArena t_weights;  // the packed weight or the weight-gradient slices
 
 const ConvIsa& conv_parts() {
   switch (active_isa()) {

@@ -11,7 +11,7 @@
 #include <atomic>
 #include <new>
 
-#include "conv2d-scratch.h"
+#include "scratch-arena.h"
 #include "conv2d-shifted.h"
 #include "conv2d-tasks.h"
 #include "gemm.h"
@@ -26,8 +26,8 @@ constexpr int64_t kColBudget = (512 << 10) / sizeof(float);
 constexpr int64_t kMinChunks = 16;
 
 // Both belong to the calling thread (allocation failures surface there).
-thread_local ConvArena t_tasks;    // per task: dcol and d of one chunk
-thread_local ConvArena t_flipped;  // the flipped weight
+thread_local ScratchArena t_tasks;    // per task: dcol and d of one chunk
+thread_local ScratchArena t_flipped;  // the flipped weight
 
 struct Plan {
   ConvGeometry g;

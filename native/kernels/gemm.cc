@@ -9,11 +9,9 @@
 // micro-tiles) or, for many small matrices, whole batch items.
 #include "gemm.h"
 
-#include <cstdlib>
-#include <new>
-
 #include "cpu.h"
 #include "gemm-impl.h"
+#include "scratch-arena.h"
 #include "thread-pool.h"
 
 namespace sk {
@@ -90,29 +88,8 @@ ScratchSize scratch_size(const Problem& pb) {
   return {round_up(mc * pb.kc, 16), round_up(nc * pb.kc, 16), 0};
 }
 
-// The calling thread's arena, reused across calls; grown, never shrunk.
-struct Arena {
-  float* data = nullptr;
-  int64_t cap = 0;
-  Arena() = default;
-  Arena(const Arena&) = delete;
-  Arena& operator=(const Arena&) = delete;
-  ~Arena() { std::free(data); }
-  float* reserve(int64_t n) {
-    if (n > cap) {
-      std::free(data);
-      data = nullptr;
-      cap = 0;
-      void* p = std::aligned_alloc(64, static_cast<size_t>(round_up(n, 16)) * sizeof(float));
-      if (p == nullptr) throw std::bad_alloc();
-      data = static_cast<float*>(p);
-      cap = n;
-    }
-    return data;
-  }
-};
-
-thread_local Arena t_arena;
+// The calling thread's packing buffers.
+thread_local ScratchArena t_arena;
 
 // The block size to cut `len` into pieces of at most `most` with: as even as
 // whole micro-tiles (`unit`) allow, so that no last block is a sliver.

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "head-attention.h"
+#include "row-reduce.h"
 #include "simd.h"
 #include "vec-math.h"
 
@@ -29,19 +30,6 @@ float exp_shift_sum(float* __restrict row, int64_t n, float max) {
     for (int64_t r = j; r < n; r++) total += row[r];
   }
   return total;
-}
-
-float max_of(const float* row, int64_t n) {
-  vf m = splat(-__builtin_inff());
-  int64_t j = 0;
-  for (; j + kW <= n; j += kW) {
-    const vf x = load(row + j);
-    m = x > m ? x : m;
-  }
-  float best = -__builtin_inff();
-  for (int64_t l = 0; l < kW; l++) best = std::max(best, m[l]);
-  for (; j < n; j++) best = std::max(best, row[j]);
-  return best;
 }
 
 // Rows are padded to whole vectors, so a vector load never leaves its row.
@@ -123,7 +111,7 @@ void attention_forward_impl(int64_t p0, int64_t p1, const AttentionDims& dm, con
       const float* qrow = q + (b * t + i) * heads * d + h * d;
       for (int64_t e = 0; e < d; e++) qi[e] = dm.scale * qrow[e];
       combine_rows(qi, d, kt, sp, seen, row);
-      const float max = max_of(row, seen);
+      const float max = max_row(row, seen);
       const float inv = 1.0f / exp_shift_sum(row, seen, max);
       float* prow = probs + (p * t + i) * s;
       for (int64_t j = 0; j < seen; j++) prow[j] = row[j] * inv;

@@ -2,10 +2,10 @@
 // with its own scratch; loops of the active instruction set
 // (head-attention-impl.h).
 #include <algorithm>
-#include <vector>
 
 #include "cpu.h"
 #include "head-attention-impl.h"
+#include "scratch-arena.h"
 #include "thread-pool.h"
 
 namespace sk {
@@ -27,12 +27,8 @@ int64_t pair_grain(const AttentionDims& dm) {
   return std::max<int64_t>(1, kGrainWork / work);
 }
 
-float* thread_scratch(int slot, int64_t floats) {
-  static thread_local std::vector<float> buffers[2];
-  auto& buf = buffers[slot];
-  if (static_cast<int64_t>(buf.size()) < floats) buf.resize(floats);
-  return buf.data();
-}
+// Each thread's gathered keys, values and gradients of one (batch, head) pair.
+thread_local ScratchArena t_scratch;
 
 }  // namespace
 
@@ -40,7 +36,7 @@ AttentionFns attention_fns_portable() { return attention_fns_impl(); }
 
 int64_t head_attention_scratch(const AttentionDims& dm) {
   // Rows padded to a whole vector of the widest instruction set (16 floats).
-  const auto pad = [](int64_t n) { return (n + 15) / 16 * 16; };
+  const auto pad = round16;
   const int64_t forward = pad(dm.d) * pad(dm.s) + dm.s * pad(dm.dv) + pad(dm.d) + pad(dm.s);
   const int64_t backward = dm.s * pad(dm.d) + pad(dm.dv) * pad(dm.s) + dm.t * (pad(dm.d) + pad(dm.dv) + pad(dm.s) + 1);
   return std::max(forward, backward);
@@ -50,7 +46,7 @@ void head_attention(const AttentionDims& dm, const float* q, const float* k, con
   const auto f = fns().forward;
   const int64_t floats = head_attention_scratch(dm);
   parallel_for(dm.batch * dm.heads, pair_grain(dm), [&](int64_t p0, int64_t p1, int) {
-    f(p0, p1, dm, q, k, v, out, probs, thread_scratch(0, floats));
+    f(p0, p1, dm, q, k, v, out, probs, t_scratch.reserve(floats));
   });
 }
 
@@ -59,7 +55,7 @@ void head_attention_backward(const AttentionDims& dm, const float* q, const floa
   const auto f = fns().backward;
   const int64_t floats = head_attention_scratch(dm);
   parallel_for(dm.batch * dm.heads, pair_grain(dm), [&](int64_t p0, int64_t p1, int) {
-    f(p0, p1, dm, q, k, v, probs, dout, dq, dk, dv, thread_scratch(1, floats));
+    f(p0, p1, dm, q, k, v, probs, dout, dq, dk, dv, t_scratch.reserve(floats));
   });
 }
 

@@ -1,6 +1,7 @@
-// Per-thread scratch of the convolution kernels: a 64-byte-aligned buffer,
-// reused across calls, grown, never shrunk. Each kernel file keeps its own
-// thread_local ones, so a thread's scratch is never shared.
+// Per-thread scratch of the kernels (GEMM packing, convolution chunks,
+// attention heads): a 64-byte-aligned buffer, reused across calls, grown,
+// never shrunk. Each kernel file keeps its own thread_local ones, so a
+// thread's scratch is never shared.
 #pragma once
 
 #include <cstdint>
@@ -11,12 +12,12 @@ namespace sk {
 
 inline int64_t round16(int64_t n) { return (n + 15) / 16 * 16; }
 
-class ConvArena {
+class ScratchArena {
  public:
-  ConvArena() = default;
-  ConvArena(const ConvArena&) = delete;
-  ConvArena& operator=(const ConvArena&) = delete;
-  ~ConvArena() { std::free(data_); }
+  ScratchArena() = default;
+  ScratchArena(const ScratchArena&) = delete;
+  ScratchArena& operator=(const ScratchArena&) = delete;
+  ~ScratchArena() { std::free(data_); }
 
   // At least n floats; the contents are undefined.
   float* reserve(int64_t n) {
