@@ -13,16 +13,10 @@ import { col2im, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, gemm,
 import { isGradEnabled } from '../tensor/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
+import { scratchOf } from '../util/scratch.js';
 import { expandTo } from './broadcast.js';
 import { pair, windowOut, type Size2 } from './window.js';
 
-// One grow-only buffer for column matrices that die within the call (dcol in the backward, col
-// when no tape keeps it): tens of MB per call otherwise, zero-filled and collected every step.
-let scratch = new Float32Array(0);
-function scratchOf(size: number): Float32Array {
-  if (scratch.length < size) scratch = new Float32Array(size);
-  return scratch.subarray(0, size);
-}
 
 export interface Conv2dOptions {
   /** Step of the window, a number or [h, w] (default 1). */
@@ -76,7 +70,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
         conv2dBackwardWeight(...sizes, x.data, grad.data, dw);
         gw = new Tensor(dw, weight.shape);
       }
-      return [gx, gw, biasGrad(grad, bias, b, o, oh * ow)];
+      return [gx, gw, convBiasGrad(grad, bias, b, o, oh * ow)];
     });
   }
   const l = oh * ow;
@@ -84,7 +78,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const og = o / groups;
   // im2col and the backward's GEMM write every element, so reused buffers need no clearing.
   const taped = isGradEnabled() && inputs.some((t) => t.requiresGrad);
-  const col = taped ? new Float32Array(b * c * kh * kw * l) : scratchOf(b * c * kh * kw * l);
+  const col = taped ? new Float32Array(b * c * kh * kw * l) : scratchOf('conv2d.col', b * c * kh * kw * l);
   im2col(b, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x.data, col);
   // The bias is written first and the products added onto it (GEMM beta = 1).
   const y = bias === null ? new Float32Array(b * o * l) : new Float32Array(expandTo(new Tensor(bias.data, [o, 1]), [b, o, l]).data);
@@ -97,7 +91,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     if (x.requiresGrad) {
-      const dcol = scratchOf(col.length);
+      const dcol = scratchOf('conv2d.col', col.length);
       for (let g = 0; g < groups; g++) {
         // dcol[n, group g] [K, L] = weight_gᵀ [K, Og] · dy[n, group g] [Og, L]
         gemm(b, true, false, k, l, og, 1, weight.data.subarray(g * og * k), 0, k, dy.subarray(g * og * l), o * l, l, 0, dcol.subarray(g * k * l), c * kh * kw * l, l);
@@ -116,12 +110,12 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
       }
       gw = new Tensor(dw, weight.shape);
     }
-    return [gx, gw, biasGrad(grad, bias, b, o, l)];
+    return [gx, gw, convBiasGrad(grad, bias, b, o, l)];
   });
 }
 
-// dbias[o] = Σ over images and pixels of dy[b, o, l]; null when the bias takes no gradient.
-function biasGrad(grad: Tensor, bias: Tensor | null, b: number, o: number, l: number): Tensor | null {
+/** dbias[o] = Σ over images and pixels of dy [B, O, L]; null when the bias takes no gradient. */
+export function convBiasGrad(grad: Tensor, bias: Tensor | null, b: number, o: number, l: number): Tensor | null {
   if (bias === null || !bias.requiresGrad) return null;
   const db = new Float32Array(o);
   sumTo(grad.data, Int32Array.of(b, o, l), Int32Array.of(0, 1, 0), db);

@@ -14,26 +14,19 @@
  */
 import { record } from '../autograd/function.js';
 import { sddmm, spmm, spmmGradInput, type SparseMatrix } from '../formats/index.js';
-import { im2row, permute, row2im, sumTo } from '../kernels/index.js';
+import { im2row, permute, row2im } from '../kernels/index.js';
+import { convBiasGrad } from '../ops/conv2d.js';
 import { windowOut } from '../ops/window.js';
 import { isGradEnabled } from '../tensor/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
+import { scratchOf } from '../util/scratch.js';
 
 /** Kernel size, stride and zero padding, each [h, w]. */
 export interface SparseConvGeometry {
   readonly kernelSize: readonly [number, number];
   readonly stride: readonly [number, number];
   readonly padding: readonly [number, number];
-}
-
-// Grow-only buffers for arrays that die within one call (the patch rows, the
-// product before its transpose, the backward's temporaries): tens of MB per
-// call otherwise, allocated zeroed and collected every step.
-const scratch: Float32Array[] = [];
-function scratchOf(slot: number, size: number): Float32Array {
-  if ((scratch[slot]?.length ?? 0) < size) scratch[slot] = new Float32Array(size);
-  return scratch[slot]!.subarray(0, size);
 }
 
 function checkConvWeight(shape: readonly number[], what: string): [number, number, number, number] {
@@ -107,9 +100,9 @@ export function sparseConv2d(x: Tensor, w: SparseMatrix, values: Tensor | null, 
   const n = b * l;
   // Only the weight gradient reads the rows again; otherwise they are scratch.
   const keepRows = isGradEnabled() && values !== null && values.requiresGrad;
-  const rows = keepRows ? new Float32Array(n * k) : scratchOf(0, n * k);
+  const rows = keepRows ? new Float32Array(n * k) : scratchOf('sparseConv2d.rows', n * k);
   im2row(b, c, h, wd, kh, kw, sh, sw, ph, pw, oh, ow, x.data, rows);
-  const yRows = scratchOf(1, n * o);
+  const yRows = scratchOf('sparseConv2d.yRows', n * o);
   if (bias !== null) for (let i = 0; i < n; i++) yRows.set(bias.data, i * o);
   spmm(w, rows, n, yRows, bias !== null);
   const y = new Float32Array(b * o * l);
@@ -118,11 +111,11 @@ export function sparseConv2d(x: Tensor, w: SparseMatrix, values: Tensor | null, 
   if (values !== null) inputs.push(values);
   if (bias !== null) inputs.push(bias);
   return record(op, new Tensor(y, [b, o, oh, ow]), inputs, (g) => {
-    const gRows = scratchOf(2, n * o);
+    const gRows = scratchOf('sparseConv2d.gRows', n * o);
     permute(g.data, Int32Array.of(b, o, l), Int32Array.of(0, 2, 1), gRows);
     const grads: Array<Tensor | null> = [];
     if (x.requiresGrad) {
-      const dRows = scratchOf(3, n * k);
+      const dRows = scratchOf('sparseConv2d.dRows', n * k);
       spmmGradInput(w, gRows, n, dRows);
       const dx = new Float32Array(x.size);
       row2im(b, c, h, wd, kh, kw, sh, sw, ph, pw, oh, ow, dRows, dx);
@@ -139,15 +132,7 @@ export function sparseConv2d(x: Tensor, w: SparseMatrix, values: Tensor | null, 
         grads.push(null);
       }
     }
-    if (bias !== null) {
-      if (bias.requiresGrad) {
-        const db = new Float32Array(o);
-        sumTo(g.data, Int32Array.of(b, o, l), Int32Array.of(0, 1, 0), db);
-        grads.push(new Tensor(db, bias.shape));
-      } else {
-        grads.push(null);
-      }
-    }
+    if (bias !== null) grads.push(convBiasGrad(g, bias, b, o, l));
     return grads;
   });
 }
