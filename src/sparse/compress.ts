@@ -168,12 +168,15 @@ export function install(layer: CompressibleLayer, name: string, matrix: SparseMa
   const transform = layer.weightTransform('weight');
   layer.clearWeightTransform('weight');
   layers.set(layer, { name, matrix, values, transform });
-  if (layer instanceof Conv2d) {
-    const geom = { kernelSize: layer.kernelSize, stride: layer.stride, padding: layer.padding };
-    layer.setForwardOverride((x, _w, bias) => sparseConv2d(x, matrix, values, bias, geom));
-  } else {
-    layer.setForwardOverride((x, _w, bias) => sparseLinear(x, matrix, values, bias));
-  }
+  const forward = sparseForward(layer, matrix, values);
+  layer.setForwardOverride((x, _w, bias) => forward(x, bias));
+}
+
+// The layer's product on a compressed weight; `values` is the trained tensor, or null when the weight is fixed.
+function sparseForward(layer: CompressibleLayer, matrix: SparseMatrix, values: Tensor | null): (x: Tensor, bias: Tensor | null) => Tensor {
+  if (layer instanceof Linear) return (x, bias) => sparseLinear(x, matrix, values, bias);
+  const geom = { kernelSize: layer.kernelSize, stride: layer.stride, padding: layer.padding };
+  return (x, bias) => sparseConv2d(x, matrix, values, bias, geom);
 }
 
 /** Every Linear and Conv2d layer under `root` with its weight's qualified name. */
@@ -221,9 +224,9 @@ function timingInput(layer: CompressibleLayer, batch: number, probed: ReadonlyMa
 
 /** The dense and the sparse forward of one layer, for timing. */
 function forwards(layer: CompressibleLayer, w: Tensor, matrix: SparseMatrix): [(x: Tensor) => Tensor, (x: Tensor) => Tensor] {
-  if (layer instanceof Linear) return [(x) => linear(x, w, layer.bias), (x) => sparseLinear(x, matrix, null, layer.bias)];
-  const geom = { kernelSize: layer.kernelSize, stride: layer.stride, padding: layer.padding };
-  return [(x) => conv2d(x, w, layer.bias, { stride: layer.stride, padding: layer.padding }), (x) => sparseConv2d(x, matrix, null, layer.bias, geom)];
+  const sparse = sparseForward(layer, matrix, null);
+  const dense = layer instanceof Linear ? (x: Tensor) => linear(x, w, layer.bias) : (x: Tensor) => conv2d(x, w, layer.bias, { stride: layer.stride, padding: layer.padding });
+  return [dense, (x) => sparse(x, layer.bias)];
 }
 
 /**
