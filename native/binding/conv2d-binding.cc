@@ -8,18 +8,20 @@
 #include <string>
 
 #include "args.h"
+#include "conv-args.h"
 #include "conv2d.h"
 #include "strided-args.h"
 
 namespace sk::binding {
 namespace {
 
+// Arguments before the arrays: the window sizes with the output channels.
+constexpr size_t kSizes = 13;
+
 struct Conv {
   ConvGeometry g;
   int64_t o;
 };
-
-constexpr size_t kSizes = 13;
 
 // Output length along one axis: ⌊(in + 2·pad − k) / stride⌋ + 1, or -1 when the window does not fit.
 int64_t out_len(int64_t in, int64_t k, int64_t stride, int64_t pad) {
@@ -27,15 +29,9 @@ int64_t out_len(int64_t in, int64_t k, int64_t stride, int64_t pad) {
 }
 
 Conv conv_of(const Args& args, const Napi::Env& env, const char* k) {
-  const char* names[kSizes] = {"b", "c", "h", "w", "o", "kh", "kw", "sh", "sw", "ph", "pw", "oh", "ow"};
-  int64_t v[kSizes];
-  for (size_t i = 0; i < kSizes; i++) {
-    v[i] = args.index(i, names[i]);
-    if (v[i] > (int64_t{1} << 31)) range_error(env, k, std::string(names[i]) + " is too large");
-  }
-  const Conv cv{{v[0], v[1], v[2], v[3], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]}, v[4]};
+  Conv cv{};
+  cv.g = conv_geometry(args, env, k, &cv.o);
   const ConvGeometry& g = cv.g;
-  if (g.sh < 1 || g.sw < 1) range_error(env, k, "strides sh and sw must be at least 1");
   const int64_t oh = out_len(g.h, g.kh, g.sh, g.ph);
   const int64_t ow = out_len(g.w, g.kw, g.sw, g.pw);
   if (oh < 0 || ow < 0) {

@@ -4,6 +4,7 @@
 //   im2col(..., x, col) and col2im(..., col, x): col [B, C·kh·kw, oh·ow], as src/kernels/ref/im2col.ts;
 //   im2row(..., x, rows) and row2im(..., rows, x): rows [B·oh·ow, kh·kw·C], as src/kernels/ref/im2row.ts.
 #include "args.h"
+#include "conv-args.h"
 #include "im2col.h"
 #include "im2row.h"
 #include "strided-args.h"
@@ -13,23 +14,12 @@ namespace {
 
 using PatchCopy = void (*)(const ConvGeometry&, const float*, float*);
 
-ConvGeometry geometry(const Args& args, const Napi::Env& env, const char* k) {
-  const char* names[12] = {"b", "c", "h", "w", "kh", "kw", "sh", "sw", "ph", "pw", "oh", "ow"};
-  int64_t v[12];
-  for (int i = 0; i < 12; i++) {
-    v[i] = args.index(static_cast<size_t>(i), names[i]);
-    if (v[i] > (int64_t{1} << 31)) range_error(env, k, std::string(names[i]) + " is too large");
-  }
-  if (v[6] < 1 || v[7] < 1) range_error(env, k, "strides sh and sw must be at least 1");
-  return {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
-}
-
 // Checks the geometry and both buffers, then copies src into dst; `patches`
 // names the patch buffer, the image buffer is always x.
 Napi::Value copy(const Napi::CallbackInfo& info, const char* k, const char* patches, bool to_patches, PatchCopy fn) {
   const Napi::Env env = info.Env();
   Args args(info, k, 14);
-  const ConvGeometry g = geometry(args, env, k);
+  const ConvGeometry g = conv_geometry(args, env, k);
   const char* src_name = to_patches ? "x" : patches;
   const char* dst_name = to_patches ? patches : "x";
   const F32 src = args.f32(12, src_name);
