@@ -9,6 +9,7 @@
  *   npx tsx bench/train-step.ts examples/fmnist-vit-1x8.yaml --at 0.5 --steps 10
  *
  * --at places the sparse steps at that fraction of the run (0.5: mid sparse phase).
+ * --unpooled allocates every buffer afresh, as before tensor/buffer-pool.ts (for comparison).
  * Shapes: images [B, C, H, W] -> logits [B, K].
  */
 import { parseArgs } from 'node:util';
@@ -22,6 +23,7 @@ const { values: args, positionals } = parseArgs({
     warmup: { type: 'string', default: '2' },
     steps: { type: 'string', default: '10' },
     at: { type: 'string', default: '0.5' },
+    unpooled: { type: 'boolean', default: false },
   },
 });
 
@@ -42,7 +44,7 @@ if (positionals.length === 0) {
 }
 // The native pool reads SPARSEKIT_THREADS when the addon loads, so set it before importing the library.
 if (args.threads !== undefined) process.env.SPARSEKIT_THREADS = String(num('threads'));
-const { Rng, Tensor, buildModel, crossEntropy, getBackend, clipGradNorm, applySparsity, loadRecipe, buildOptimizer, SparseFlopTracker } = await import('../src/index.js');
+const { Rng, Tensor, withStepBuffers, buildModel, crossEntropy, getBackend, clipGradNorm, applySparsity, loadRecipe, buildOptimizer, SparseFlopTracker } = await import('../src/index.js');
 const { loadNative } = await import('../src/kernels/native/binding.js');
 
 for (const path of positionals) {
@@ -64,8 +66,7 @@ for (const path of positionals) {
   let stepIndex = Math.floor((num('at', false) ?? 0.5) * totalSteps);
 
   let lastLoss = 0;
-  const step = (): void => {
-    sparsity?.step(stepIndex++);
+  const update = (): void => {
     if (tracker !== null) tracker.counting = true;
     const loss = crossEntropy(model.forward(images), labels);
     opt.zeroGrad();
@@ -74,6 +75,11 @@ for (const path of positionals) {
     if (tracker !== null) tracker.counting = false;
     opt.step();
     lastLoss = loss.item();
+  };
+  const step = (): void => {
+    sparsity?.step(stepIndex++);
+    if (args.unpooled) update();
+    else withStepBuffers(update);
   };
   for (let i = 0; i < num('warmup')!; i++) step();
   const steps = Math.max(1, num('steps')!);
@@ -98,6 +104,7 @@ for (const path of positionals) {
       cpu_ms_per_step: Number(((cpu.user + cpu.system) / 1000 / steps).toFixed(2)),
       images_per_s: Number(((steps * batch) / seconds).toFixed(1)),
       loss: Number(lastLoss.toFixed(4)),
+      pooled: !args.unpooled,
     }),
   );
   tracker?.dispose();

@@ -23,6 +23,7 @@ if (files.length === 0) {
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=tap', ...files],
-  { stdio: 'inherit' },
+  // Recycled step buffers are NaN-filled, so a use after its step fails a test (src/tensor/buffer-pool.ts).
+  { stdio: 'inherit', env: { SPARSEKIT_POOL_CHECK: '1', ...process.env } },
 );
 process.exit(result.status ?? 1);

@@ -1,123 +1,162 @@
 // The loops of head attention, compiled once per instruction set (see
-// binary-impl.h). Each (batch, head) pair's keys and values are gathered into
-// padded scratch rows; every product is then one small register-blocked loop.
+// binary-impl.h). Each (batch, head) pair's queries, keys and values are
+// gathered into padded scratch rows; every product is then one
+// register-blocked tile loop over several output rows at once.
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "head-attention.h"
-#include "row-reduce.h"
 #include "simd.h"
 #include "vec-math.h"
 
 namespace sk {
 namespace {
 
-// row[0, n) = exp(row − max), returns the sum.
-float exp_shift_sum(float* __restrict row, int64_t n, float max) {
-  vf acc = splat(0.0f);
-  int64_t j = 0;
-  for (; j + kW <= n; j += kW) {
-    const vf e = exp_v(load(row + j) - max);
-    store(row + j, e);
-    acc += e;
-  }
-  float total = fold_f(acc);
-  if (j < n) {
-    const vf e = exp_v(load_part(row + j, n - j, max) - max);
-    store_part(row + j, e, n - j);
-    for (int64_t r = j; r < n; r++) total += row[r];
-  }
-  return total;
-}
-
 // Rows are padded to whole vectors, so a vector load never leaves its row.
 inline int64_t padded(int64_t n) { return (n + kW - 1) / kW * kW; }
 
-// y[0, n) = Σ_e a[e] · panel[e][0, n) for n <= NV vectors, with the sum over
-// e split into SPLIT interleaved chains, so that NV · SPLIT independent
-// multiply-adds hide the FMA latency even when the row is one vector long.
-template <int NV, int SPLIT>
-void combine_block(const float* a, int64_t count, const float* panel, int64_t ld, int64_t n, float* y) {
-  vf c[SPLIT][NV];
-  for (auto& chain : c) {
-    for (auto& v : chain) v = splat(0.0f);
+// Vector registers of the instruction set (AVX-512 has 32, the others 16).
+constexpr int kRegs = kW == 16 ? 32 : 16;
+// Output rows per tile for a tile NV vectors wide: as many accumulators as
+// fit beside the NV panel vectors and one broadcast, at most 8.
+template <int NV>
+constexpr int kTileRows = std::min(8, (kRegs - NV - 2) / NV);
+
+// y[r][0, n) = Σ_e a[r·a_rs + e·a_es] · panel[e][0, n) for R rows and n <=
+// NV vectors: each panel vector loaded once serves R rows. Panel rows are
+// ld floats apart and padded, so whole vectors are read past n.
+template <int NV, int R>
+void tile(const float* a, int64_t a_rs, int64_t a_es, int64_t count, const float* panel, int64_t ld, int64_t n,
+          float* y, int64_t y_ld) {
+  vf c[R][NV];
+  for (auto& row : c) {
+    for (auto& v : row) v = splat(0.0f);
   }
-  int64_t e = 0;
-  for (; e + SPLIT <= count; e += SPLIT) {
-    for (int sp = 0; sp < SPLIT; sp++) {
-      const vf ae = splat(a[e + sp]);
-      const float* p = panel + (e + sp) * ld;
-      for (int v = 0; v < NV; v++) c[sp][v] += ae * load(p + v * kW);
+  for (int64_t e = 0; e < count; e++) {
+    vf p[NV];
+    for (int v = 0; v < NV; v++) p[v] = load(panel + e * ld + v * kW);
+    for (int r = 0; r < R; r++) {
+      const vf ar = splat(a[r * a_rs + e * a_es]);
+      for (int v = 0; v < NV; v++) c[r][v] += ar * p[v];
     }
   }
-  for (; e < count; e++) {
-    const vf ae = splat(a[e]);
-    for (int v = 0; v < NV; v++) c[0][v] += ae * load(panel + e * ld + v * kW);
-  }
-  for (int sp = 1; sp < SPLIT; sp++) {
-    for (int v = 0; v < NV; v++) c[0][v] += c[sp][v];
-  }
-  for (int v = 0; v < NV; v++) {
-    const int64_t off = v * kW;
-    if (off + kW <= n) store(y + off, c[0][v]);
-    else if (off < n) store_part(y + off, c[0][v], n - off);
+  for (int r = 0; r < R; r++) {
+    for (int v = 0; v < NV; v++) {
+      const int64_t off = v * kW;
+      if (off + kW <= n) store(y + r * y_ld + off, c[r][v]);
+      else if (off < n) store_part(y + r * y_ld + off, c[r][v], n - off);
+    }
   }
 }
 
-// y[0, n) = Σ_e a[e] · panel[e][0, n), panel rows ld floats apart (whole
-// vectors are read past n up to the padding): the one product attention
-// needs in both directions (scores, p·v, dP, dS·k).
-void combine_rows(const float* a, int64_t count, const float* panel, int64_t ld, int64_t n, float* y) {
-  int64_t j = 0;
-  for (; n - j > 3 * kW; j += 4 * kW) combine_block<4, 2>(a, count, panel + j, ld, n - j, y + j);
-  const int64_t rest = (n - j + kW - 1) / kW;
-  if (rest == 3) combine_block<3, 2>(a, count, panel + j, ld, n - j, y + j);
-  else if (rest == 2) combine_block<2, 4>(a, count, panel + j, ld, n - j, y + j);
-  else if (rest == 1) combine_block<1, 4>(a, count, panel + j, ld, n - j, y + j);
+// tile<NV, rows> for a run-time rows in [1, R].
+template <int NV, int R>
+void tile_rows(int64_t rows, const float* a, int64_t a_rs, int64_t a_es, int64_t count, const float* panel,
+               int64_t ld, int64_t n, float* y, int64_t y_ld) {
+  if constexpr (R > 0) {
+    if (rows == R) tile<NV, R>(a, a_rs, a_es, count, panel, ld, n, y, y_ld);
+    else tile_rows<NV, R - 1>(rows, a, a_rs, a_es, count, panel, ld, n, y, y_ld);
+  }
 }
 
-// dst[r][0, cols) = src row r (rows src_ld apart), rows ld apart, zero padding up to ld.
-void gather_rows(const float* src, int64_t src_ld, int64_t rows, int64_t cols, float* dst, int64_t ld) {
+template <int NV>
+void tiles(int64_t rows, const float* a, int64_t a_rs, int64_t a_es, int64_t count, const float* panel, int64_t ld,
+           int64_t n, float* y, int64_t y_ld) {
+  constexpr int R = kTileRows<NV>;
+  for (int64_t r0 = 0; r0 < rows; r0 += R) {
+    tile_rows<NV, R>(std::min<int64_t>(R, rows - r0), a + r0 * a_rs, a_rs, a_es, count, panel, ld, n, y + r0 * y_ld,
+                     y_ld);
+  }
+}
+
+// y[r][0, n) = Σ_e a[r·a_rs + e·a_es] · panel[e][0, n) for r < rows: the one
+// product attention needs in both directions (scores, p·v, dP, dS·k, dSᵀ·q,
+// Pᵀ·dout); a's strides let a row of a be a row or a column of a matrix.
+void combine(int64_t rows, const float* a, int64_t a_rs, int64_t a_es, int64_t count, const float* panel, int64_t ld,
+             int64_t n, float* y, int64_t y_ld) {
+  for (int64_t j = 0; j < n; j += 4 * kW) {
+    const int64_t width = std::min<int64_t>(4 * kW, n - j);
+    const int64_t nv = (width + kW - 1) / kW;
+    const float* pj = panel + j;
+    float* yj = y + j;
+    if (nv == 4) tiles<4>(rows, a, a_rs, a_es, count, pj, ld, width, yj, y_ld);
+    else if (nv == 3) tiles<3>(rows, a, a_rs, a_es, count, pj, ld, width, yj, y_ld);
+    else if (nv == 2) tiles<2>(rows, a, a_rs, a_es, count, pj, ld, width, yj, y_ld);
+    else tiles<1>(rows, a, a_rs, a_es, count, pj, ld, width, yj, y_ld);
+  }
+}
+
+// dst[r][0, cols) = scale · src row r (rows src_ld apart), rows ld apart, zero padding up to ld.
+void gather_rows(const float* src, int64_t src_ld, int64_t rows, int64_t cols, float* dst, int64_t ld,
+                 float scale = 1.0f) {
   for (int64_t r = 0; r < rows; r++) {
-    std::copy(src + r * src_ld, src + r * src_ld + cols, dst + r * ld);
+    for (int64_t c = 0; c < cols; c++) dst[r * ld + c] = scale * src[r * src_ld + c];
     std::fill(dst + r * ld + cols, dst + (r + 1) * ld, 0.0f);
   }
 }
 
-// dst[c][r] = src row r column c, rows of dst ld apart, zero padding up to ld.
-void gather_transposed(const float* src, int64_t src_ld, int64_t rows, int64_t cols, float* dst, int64_t ld) {
+// dst[c][r] = scale · src row r column c, rows of dst ld apart, zero padding up to ld.
+void gather_transposed(const float* src, int64_t src_ld, int64_t rows, int64_t cols, float* dst, int64_t ld,
+                       float scale = 1.0f) {
   for (int64_t c = 0; c < cols; c++) {
-    for (int64_t r = 0; r < rows; r++) dst[c * ld + r] = src[r * src_ld + c];
+    for (int64_t r = 0; r < rows; r++) dst[c * ld + r] = scale * src[r * src_ld + c];
     std::fill(dst + c * ld + rows, dst + (c + 1) * ld, 0.0f);
   }
 }
 
+// Softmax down the columns of sc [S][ld] (column i: query i's scores of
+// every key), whole vectors of queries at a time, so nothing is reduced
+// across a vector. A causal query i sees keys 0..i; the others get exact
+// zeros without passing through exp, whose tiny results would be denormals.
+void softmax_columns(float* sc, int64_t s, int64_t ld, bool causal) {
+  for (int64_t i = 0; i < ld; i += kW) {
+    // Keys from i + kW on are hidden from every lane of this vector.
+    const int64_t keys = causal ? std::min(s, i + kW) : s;
+    const auto seen = [&](int64_t j) { return causal ? ~lanes_below(j - i) : ~vi{}; };  // lane l is query i + l
+    vf m = splat(-INFINITY);
+    for (int64_t j = 0; j < keys; j++) {
+      const vf x = load(sc + j * ld + i);
+      m = (seen(j) & (x > m)) ? x : m;  // a NaN score is skipped here but still poisons its column's sum
+    }
+    vf total = splat(0.0f);
+    for (int64_t j = 0; j < keys; j++) {
+      const vi in = seen(j);
+      const vf x = load(sc + j * ld + i);
+      const vf e = in ? exp_v((in ? x : m) - m) : splat(0.0f);
+      store(sc + j * ld + i, e);
+      total += e;
+    }
+    const vf inv = splat(1.0f) / total;
+    for (int64_t j = 0; j < keys; j++) store(sc + j * ld + i, load(sc + j * ld + i) * inv);
+    for (int64_t j = keys; j < s; j++) store(sc + j * ld + i, splat(0.0f));
+  }
+}
+
+// The scores are computed key-major (sᵀ = k·qᵀ, one row per key), so the
+// softmax runs down vectors of queries and the probabilities are stored
+// key-major too (probs [B, H, S, T]); the products then read them by row or
+// by column through combine's strides, with no transposed copies.
 void attention_forward_impl(int64_t p0, int64_t p1, const AttentionDims& dm, const float* q, const float* k,
                             const float* v, float* out, float* probs, float* scratch) {
   const int64_t t = dm.t, s = dm.s, d = dm.d, dv = dm.dv, heads = dm.heads;
-  const int64_t sp = padded(s), dvp = padded(dv);
-  float* kt = scratch;          // [D][Sp], keys transposed
-  float* vs = kt + d * sp;      // [S][Dvp]
-  float* qi = vs + s * dvp;     // [D], the scaled query
-  float* row = qi + padded(d);  // [Sp]
+  const int64_t tp = padded(t), dp = padded(d), dvp = padded(dv);
+  float* qt = scratch;       // [D][Tp], scaled queries transposed
+  float* ks = qt + d * tp;   // [S][Dp]
+  float* vs = ks + s * dp;   // [S][Dvp]
+  float* sc = vs + s * dvp;  // [S][Tp], scores, then probabilities
   for (int64_t p = p0; p < p1; p++) {
     const int64_t b = p / heads, h = p % heads;
-    gather_transposed(k + b * s * heads * d + h * d, heads * d, s, d, kt, sp);
+    gather_transposed(q + b * t * heads * d + h * d, heads * d, t, d, qt, tp, dm.scale);
+    gather_rows(k + b * s * heads * d + h * d, heads * d, s, d, ks, dp);
     gather_rows(v + b * s * heads * dv + h * dv, heads * dv, s, dv, vs, dvp);
-    for (int64_t i = 0; i < t; i++) {
-      const int64_t seen = dm.causal ? std::min(s, i + 1) : s;
-      const float* qrow = q + (b * t + i) * heads * d + h * d;
-      for (int64_t e = 0; e < d; e++) qi[e] = dm.scale * qrow[e];
-      combine_rows(qi, d, kt, sp, seen, row);
-      const float max = max_row(row, seen);
-      const float inv = 1.0f / exp_shift_sum(row, seen, max);
-      float* prow = probs + (p * t + i) * s;
-      for (int64_t j = 0; j < seen; j++) prow[j] = row[j] * inv;
-      std::fill(prow + seen, prow + s, 0.0f);
-      combine_rows(prow, seen, vs, dvp, dv, out + (b * t + i) * heads * dv + h * dv);
-    }
+    combine(s, ks, dp, 1, d, qt, tp, tp, sc, tp);
+    softmax_columns(sc, s, tp, dm.causal);
+    float* pout = probs + p * s * t;
+    for (int64_t j = 0; j < s; j++) std::copy(sc + j * tp, sc + j * tp + t, pout + j * t);
+    combine(t, sc, 1, tp, s, vs, dvp, dv, out + b * t * heads * dv + h * dv, heads * dv);  // out = P·v
   }
 }
 
@@ -125,37 +164,34 @@ void attention_backward_impl(int64_t p0, int64_t p1, const AttentionDims& dm, co
                              const float* v, const float* probs, const float* dout, float* dq, float* dk, float* dv_out,
                              float* scratch) {
   const int64_t t = dm.t, s = dm.s, d = dm.d, dv = dm.dv, heads = dm.heads;
-  const int64_t sp = padded(s), dp = padded(d), dvp = padded(dv);
+  const int64_t tp = padded(t), dp = padded(d), dvp = padded(dv);
   float* ks = scratch;        // [S][Dp]
-  float* vt = ks + s * dp;    // [Dv][Sp], values transposed
-  float* qs = vt + dv * sp;   // [T][Dp]
+  float* vs = ks + s * dp;    // [S][Dvp]
+  float* qs = vs + s * dvp;   // [T][Dp]
   float* gos = qs + t * dp;   // [T][Dvp], output gradients
-  float* ds = gos + t * dvp;  // [T][Sp], score gradients (scaled)
-  float* col = ds + t * sp;   // [T], one column of ds or of the probabilities
+  float* got = gos + t * dvp; // [Dv][Tp], output gradients transposed
+  float* ps = got + dv * tp;  // [S][Tp], probabilities (key-major)
+  float* ds = ps + s * tp;    // [S][Tp], dPᵀ, then the score gradients dSᵀ (scaled)
   for (int64_t p = p0; p < p1; p++) {
     const int64_t b = p / heads, h = p % heads;
     gather_rows(k + b * s * heads * d + h * d, heads * d, s, d, ks, dp);
-    gather_transposed(v + b * s * heads * dv + h * dv, heads * dv, s, dv, vt, sp);
+    gather_rows(v + b * s * heads * dv + h * dv, heads * dv, s, dv, vs, dvp);
     gather_rows(q + b * t * heads * d + h * d, heads * d, t, d, qs, dp);
     gather_rows(dout + b * t * heads * dv + h * dv, heads * dv, t, dv, gos, dvp);
-    for (int64_t i = 0; i < t; i++) {
-      const int64_t seen = dm.causal ? std::min(s, i + 1) : s;
-      const float* row = probs + (p * t + i) * s;
-      float* dsi = ds + i * sp;
-      combine_rows(gos + i * dvp, dv, vt, sp, seen, dsi);  // dP
-      float row_dot = 0.0f;
-      for (int64_t j = 0; j < seen; j++) row_dot += row[j] * dsi[j];
-      for (int64_t j = 0; j < seen; j++) dsi[j] = dm.scale * row[j] * (dsi[j] - row_dot);
-      std::fill(dsi + seen, dsi + s, 0.0f);
-      combine_rows(dsi, seen, ks, dp, d, dq + (b * t + i) * heads * d + h * d);
+    gather_transposed(dout + b * t * heads * dv + h * dv, heads * dv, t, dv, got, tp);
+    gather_rows(probs + p * s * t, t, s, t, ps, tp);
+    combine(s, vs, dvp, 1, dv, got, tp, tp, ds, tp);  // dPᵀ = v·doutᵀ
+    // dS = scale · P ⊙ (dP − Σ_j P ⊙ dP), each query's sum down its column.
+    for (int64_t i = 0; i < tp; i += kW) {
+      vf dot = splat(0.0f);
+      for (int64_t j = 0; j < s; j++) dot += load(ps + j * tp + i) * load(ds + j * tp + i);
+      for (int64_t j = 0; j < s; j++) {
+        store(ds + j * tp + i, load(ps + j * tp + i) * dm.scale * (load(ds + j * tp + i) - dot));
+      }
     }
-    // dk = dSᵀ·q and dv = Pᵀ·dout, one key at a time from a column of dS or P.
-    for (int64_t j = 0; j < s; j++) {
-      for (int64_t i = 0; i < t; i++) col[i] = ds[i * sp + j];
-      combine_rows(col, t, qs, dp, d, dk + (b * s + j) * heads * d + h * d);
-      for (int64_t i = 0; i < t; i++) col[i] = probs[(p * t + i) * s + j];
-      combine_rows(col, t, gos, dvp, dv, dv_out + (b * s + j) * heads * dv + h * dv);
-    }
+    combine(t, ds, 1, tp, s, ks, dp, d, dq + b * t * heads * d + h * d, heads * d);           // dq = dS·k
+    combine(s, ds, tp, 1, t, qs, dp, d, dk + b * s * heads * d + h * d, heads * d);           // dk = dSᵀ·q
+    combine(s, ps, tp, 1, t, gos, dvp, dv, dv_out + b * s * heads * dv + h * dv, heads * dv);  // dv = Pᵀ·dout
   }
 }
 

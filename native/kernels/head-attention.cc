@@ -37,8 +37,9 @@ AttentionFns attention_fns_portable() { return attention_fns_impl(); }
 int64_t head_attention_scratch(const AttentionDims& dm) {
   // Rows padded to a whole vector of the widest instruction set (16 floats).
   const auto pad = round16;
-  const int64_t forward = pad(dm.d) * pad(dm.s) + dm.s * pad(dm.dv) + pad(dm.d) + pad(dm.s);
-  const int64_t backward = dm.s * pad(dm.d) + pad(dm.dv) * pad(dm.s) + dm.t * (pad(dm.d) + pad(dm.dv) + pad(dm.s) + 1);
+  const int64_t t = pad(dm.t), d = pad(dm.d), dv = pad(dm.dv);
+  const int64_t forward = dm.d * t + dm.s * (d + dv + t);
+  const int64_t backward = dm.s * (d + dv + 2 * t) + dm.t * (d + dv) + dm.dv * t;
   return std::max(forward, backward);
 }
 

@@ -12,6 +12,7 @@ import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { sameShape } from '../util/shape.js';
 import { binaryForward, sumToShape } from './broadcast.js';
 import { gemmTensors } from './matmul.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 export interface AttentionOptions {
   /** Query i sees keys 0..i only (the top-left aligned lower triangle, as PyTorch's is_causal). */
@@ -64,7 +65,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     }
   }
   const rows = scores.size / Math.max(1, s);
-  const probs = new Tensor(new Float32Array(scores.size), scores.shape);
+  const probs = new Tensor(allocZeroed(scores.size), scores.shape);
   softmaxRows(rows, s, false, scores.data, probs.data);
   const out = gemmTensors(probs, v, false, false, op);
 
@@ -74,7 +75,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     if (!q.requiresGrad && !k.requiresGrad && !mask?.requiresGrad) return [null, null, gv, null];
     // dP = g·vᵀ, then through the softmax to the masked, scaled scores.
     const dp = sumToShape(gemmTensors(g, v, false, true, op), probs.shape);
-    const ds = new Tensor(new Float32Array(probs.size), probs.shape);
+    const ds = new Tensor(allocZeroed(probs.size), probs.shape);
     softmaxRowsBackward(rows, s, false, probs.data, dp.data, ds.data);
     const gm = mask?.requiresGrad ? sumToShape(ds, mask.shape) : null;
     const gq = q.requiresGrad ? sumToShape(gemmTensors(ds, k, false, false, op, scale), q.shape) : null;

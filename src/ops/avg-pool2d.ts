@@ -6,6 +6,7 @@ import { record } from '../autograd/function.js';
 import { avgPool2dBackward, avgPool2dForward } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { poolGeometry, type PoolOptions } from './window.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 export interface AvgPoolOptions extends PoolOptions {
   /** Divide by the whole window, zero padding included (true, PyTorch's default), or by the values inside the input only. */
@@ -22,10 +23,10 @@ export function avgPool2d(x: Tensor, opts: AvgPoolOptions): Tensor {
   const gm = poolGeometry(x, opts, 'avgPool2d');
   const { planes, h, w, kh, kw, sh, sw, ph, pw, oh, ow } = gm;
   const include = opts.countIncludePad ?? true;
-  const y = new Float32Array(planes * oh * ow);
+  const y = allocZeroed(planes * oh * ow);
   avgPool2dForward(planes, h, w, kh, kw, sh, sw, ph, pw, oh, ow, include, x.data, y);
   return record('avgPool2d', new Tensor(y, gm.outShape), [x], (g) => {
-    const dx = new Float32Array(x.size);
+    const dx = allocZeroed(x.size);
     avgPool2dBackward(planes, h, w, kh, kw, sh, sw, ph, pw, oh, ow, include, g.data, dx);
     return [new Tensor(dx, x.shape)];
   });

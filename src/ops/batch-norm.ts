@@ -7,6 +7,7 @@ import { record } from '../autograd/function.js';
 import { batchNormBackward, batchNormForward, channelMoments } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 const none = new Float32Array(0);
 
@@ -55,8 +56,8 @@ export function batchNorm2d(
   if (!(eps >= 0)) throw new ArgumentError(`batchNorm2d: eps ${eps} must be non-negative`);
   const batchStats = opts.training || runningMean === null;
   const count = n * s;
-  const mean = new Float32Array(c);
-  const variance = new Float32Array(c);
+  const mean = allocZeroed(c);
+  const variance = allocZeroed(c);
   if (batchStats) {
     if (opts.training && count < 2) {
       throw new ArgumentError(`batchNorm2d: training needs more than one value per channel, input ${fmtShape(x.shape)} has ${count}`);
@@ -74,13 +75,13 @@ export function batchNorm2d(
     variance.set(runningVar!.data);
   }
   const rstd = variance.map((v) => 1 / Math.sqrt(v + eps));
-  const y = new Float32Array(x.size);
+  const y = allocZeroed(x.size);
   batchNormForward(n, c, s, x.data, mean, rstd, weight?.data ?? none, bias?.data ?? none, y);
   const inputs = [x, ...(weight === null ? [] : [weight]), ...(bias === null ? [] : [bias])];
   return record('batchNorm2d', new Tensor(y, x.shape), inputs, (g) => {
-    const dx = new Float32Array(x.size);
-    const dw = weight?.requiresGrad ? new Float32Array(c) : none;
-    const db = bias?.requiresGrad ? new Float32Array(c) : none;
+    const dx = allocZeroed(x.size);
+    const dw = weight?.requiresGrad ? allocZeroed(c) : none;
+    const db = bias?.requiresGrad ? allocZeroed(c) : none;
     batchNormBackward(n, c, s, batchStats, x.data, mean, rstd, weight?.data ?? none, g.data, dx, dw, db);
     const grads: Array<Tensor | null> = [new Tensor(dx, x.shape)];
     if (weight !== null) grads.push(dw.length > 0 ? new Tensor(dw, weight.shape) : null);

@@ -5,6 +5,7 @@
 import { binary, sumTo, type BinaryOpCode } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { broadcastShapes, sameShape, sizeOf, stridesOf } from '../util/shape.js';
+import { allocOverwritten, allocZeroed } from '../tensor/buffer-pool.js';
 
 /** Strides of `shape` read in the coordinates of the larger `outShape` (0 where broadcast). */
 export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): Int32Array {
@@ -21,7 +22,7 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
 /** out = f(a, b) with NumPy broadcasting (no tape). */
 export function binaryForward(op: BinaryOpCode, a: Tensor, b: Tensor, name: string): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, name);
-  const out = new Float32Array(sizeOf(shape));
+  const out = allocOverwritten(sizeOf(shape));
   binary(op, a.data, b.data, out, Int32Array.from(shape), broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
   return new Tensor(out, shape);
 }
@@ -29,7 +30,7 @@ export function binaryForward(op: BinaryOpCode, a: Tensor, b: Tensor, name: stri
 /** Sums a gradient of a broadcast result back down to `shape` (no tape). */
 export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(grad.shape, shape)) return grad;
-  const out = new Float32Array(sizeOf(shape));
+  const out = allocZeroed(sizeOf(shape));
   sumTo(grad.data, Int32Array.from(grad.shape), broadcastStrides(shape, grad.shape), out);
   return new Tensor(out, shape);
 }
@@ -38,7 +39,7 @@ export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
 export function expandTo(t: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(t.shape, shape)) return t;
   broadcastShapes(t.shape, shape, 'expand');
-  const out = new Float32Array(sizeOf(shape));
+  const out = allocOverwritten(sizeOf(shape));
   const zero = new Float32Array(1);
   binary(0, t.data, zero, out, Int32Array.from(shape), broadcastStrides(t.shape, shape), new Int32Array(shape.length));
   return new Tensor(out, shape);

@@ -3,6 +3,7 @@ import { axisCopy } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { normAxis, sizeOf } from '../util/shape.js';
+import { allocOverwritten, allocZeroed } from '../tensor/buffer-pool.js';
 
 /**
  * Joins tensors along an existing axis; all shapes must match elsewhere.
@@ -29,13 +30,13 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   const lens = xs.map((t) => t.shape[ax]!);
   const starts = lens.map((_, k) => lens.slice(0, k).reduce((a, b) => a + b, 0));
   const total = lens.reduce((a, b) => a + b, 0);
-  const out = new Float32Array(outer * total * inner);
+  const out = allocOverwritten(outer * total * inner);
   xs.forEach((t, k) => axisCopy(outer, inner, lens[k]!, t.data, lens[k]!, 0, out, total, starts[k]!));
   const shape = first.shape.map((d, i) => (i === ax ? total : d));
   return record('concat', new Tensor(out, shape), xs, (g) =>
     xs.map((t, k) => {
       if (!t.requiresGrad) return null;
-      const dx = new Float32Array(t.size);
+      const dx = allocZeroed(t.size);
       axisCopy(outer, inner, lens[k]!, g.data, total, starts[k]!, dx, lens[k]!, 0);
       return new Tensor(dx, t.shape);
     }),

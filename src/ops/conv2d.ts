@@ -16,6 +16,7 @@ import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { scratchOf } from '../util/scratch.js';
 import { expandTo } from './broadcast.js';
 import { pair, windowOut, type Size2 } from './window.js';
+import { allocZeroed, copyFloats } from '../tensor/buffer-pool.js';
 
 
 export interface Conv2dOptions {
@@ -55,18 +56,18 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   if (groups === 1) {
     const sizes = [b, c, h, w, o, kh, kw, sh, sw, ph, pw, oh, ow] as const;
-    const y = new Float32Array(b * o * oh * ow);
+    const y = allocZeroed(b * o * oh * ow);
     conv2dForward(...sizes, x.data, weight.data, bias === null ? new Float32Array(0) : bias.data, y);
     return record(op, new Tensor(y, [b, o, oh, ow]), inputs, (grad) => {
       let gx: Tensor | null = null;
       let gw: Tensor | null = null;
       if (x.requiresGrad) {
-        const dx = new Float32Array(x.size);
+        const dx = allocZeroed(x.size);
         conv2dBackwardInput(...sizes, grad.data, weight.data, dx);
         gx = new Tensor(dx, x.shape);
       }
       if (weight.requiresGrad) {
-        const dw = new Float32Array(weight.size);
+        const dw = allocZeroed(weight.size);
         conv2dBackwardWeight(...sizes, x.data, grad.data, dw);
         gw = new Tensor(dw, weight.shape);
       }
@@ -78,10 +79,10 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const og = o / groups;
   // im2col and the backward's GEMM write every element, so reused buffers need no clearing.
   const taped = isGradEnabled() && inputs.some((t) => t.requiresGrad);
-  const col = taped ? new Float32Array(b * c * kh * kw * l) : scratchOf('conv2d.col', b * c * kh * kw * l);
+  const col = taped ? allocZeroed(b * c * kh * kw * l) : scratchOf('conv2d.col', b * c * kh * kw * l);
   im2col(b, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x.data, col);
   // The bias is written first and the products added onto it (GEMM beta = 1).
-  const y = bias === null ? new Float32Array(b * o * l) : new Float32Array(expandTo(new Tensor(bias.data, [o, 1]), [b, o, l]).data);
+  const y = bias === null ? allocZeroed(b * o * l) : copyFloats(expandTo(new Tensor(bias.data, [o, 1]), [b, o, l]).data);
   for (let g = 0; g < groups; g++) {
     // y[n, g·Og:(g+1)·Og, :] [Og, L] = weight_g [Og, K] · col[n, g·K:(g+1)·K, :] [K, L], batched over n
     gemm(b, false, false, og, l, k, 1, weight.data.subarray(g * og * k), 0, k, col.subarray(g * k * l), c * kh * kw * l, l, bias === null ? 0 : 1, y.subarray(g * og * l), o * l, l);
@@ -96,12 +97,12 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
         // dcol[n, group g] [K, L] = weight_gᵀ [K, Og] · dy[n, group g] [Og, L]
         gemm(b, true, false, k, l, og, 1, weight.data.subarray(g * og * k), 0, k, dy.subarray(g * og * l), o * l, l, 0, dcol.subarray(g * k * l), c * kh * kw * l, l);
       }
-      const dx = new Float32Array(x.size);
+      const dx = allocZeroed(x.size);
       col2im(b, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, dcol, dx);
       gx = new Tensor(dx, x.shape);
     }
     if (weight.requiresGrad) {
-      const dw = new Float32Array(weight.size);
+      const dw = allocZeroed(weight.size);
       for (let g = 0; g < groups; g++) {
         // dweight_g [Og, K] = Σ_n dy[n, group g] [Og, L] · col[n, group g]ᵀ [L, K]
         for (let n = 0; n < b; n++) {
@@ -117,7 +118,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
 /** dbias[o] = Σ over images and pixels of dy [B, O, L]; null when the bias takes no gradient. */
 export function convBiasGrad(grad: Tensor, bias: Tensor | null, b: number, o: number, l: number): Tensor | null {
   if (bias === null || !bias.requiresGrad) return null;
-  const db = new Float32Array(o);
+  const db = allocZeroed(o);
   sumTo(grad.data, Int32Array.of(b, o, l), Int32Array.of(0, 1, 0), db);
   return new Tensor(db, bias.shape);
 }

@@ -7,6 +7,7 @@ import { crossEntropyRows, crossEntropyRowsBackward } from '../kernels/index.js'
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { sizeOf } from '../util/shape.js';
+import { allocOverwritten, allocZeroed } from '../tensor/buffer-pool.js';
 
 export interface CrossEntropyOptions {
   /** Rows whose target equals this contribute nothing and are not counted (default −100). */
@@ -51,8 +52,8 @@ export function crossEntropy(logits: Tensor, targetIds: Int32Array, opts: CrossE
     }
     counted++;
   }
-  const lse = new Float32Array(rows);
-  const losses = new Float32Array(rows);
+  const lse = allocZeroed(rows);
+  const losses = allocZeroed(rows);
   crossEntropyRows(rows, c, ignoreIndex, smoothing, logits.data, targets, lse, losses);
   let out: Tensor;
   if (reduction === 'none') {
@@ -63,10 +64,10 @@ export function crossEntropy(logits: Tensor, targetIds: Int32Array, opts: CrossE
     out = new Tensor(Float32Array.of(reduction === 'mean' ? total / counted : total), []);
   }
   return record('crossEntropy', out, [logits], (g) => {
-    const gradRows = new Float32Array(rows);
+    const gradRows = allocZeroed(rows);
     if (reduction === 'none') gradRows.set(g.data);
     else gradRows.fill(reduction === 'mean' ? g.data[0]! / counted : g.data[0]!);
-    const d = new Float32Array(logits.size);
+    const d = allocOverwritten(logits.size);
     crossEntropyRowsBackward(rows, c, ignoreIndex, smoothing, logits.data, targets, lse, gradRows, d);
     return [new Tensor(d, logits.shape)];
   });

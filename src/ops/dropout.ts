@@ -5,6 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import { binaryForward } from './broadcast.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 /**
  * Zeroes each element with probability p and scales the rest by 1/(1 − p),
@@ -22,7 +23,7 @@ export function dropout(x: Tensor, p: number, rng: Rng, training = true): Tensor
   }
   if (!training || p === 0) return x;
   const scale = 1 / (1 - p);
-  const keep = new Float32Array(x.size);
+  const keep = allocZeroed(x.size);
   for (let i = 0; i < keep.length; i++) keep[i] = rng.uniform() >= p ? scale : 0;
   const mask = new Tensor(keep, x.shape);
   return record('dropout', binaryForward(BinaryOp.mul, x, mask, 'dropout'), [x], (g) => [binaryForward(BinaryOp.mul, g, mask, 'dropout')]);

@@ -7,6 +7,7 @@ import { embeddingBackward, embeddingForward } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { checkShape, sizeOf } from '../util/shape.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 /**
  * weight[ids], as `F.embedding`. The gradient adds each output row's
@@ -30,10 +31,10 @@ export function embedding(weight: Tensor, idArray: Int32Array, idsShape: readonl
       throw new ArgumentError(`embedding: id ${ids[i]} at position ${i} is outside [0, ${v}) for weight ${fmtShape(weight.shape)}; check the vocabulary size or the tokenizer`);
     }
   }
-  const y = new Float32Array(n * d);
+  const y = allocZeroed(n * d);
   embeddingForward(n, d, weight.data, ids, y);
   return record('embedding', new Tensor(y, [...idsShape, d]), [weight], (g) => {
-    const dw = new Float32Array(weight.size);
+    const dw = allocZeroed(weight.size);
     embeddingBackward(n, d, ids, g.data, dw);
     return [new Tensor(dw, weight.shape)];
   });

@@ -10,6 +10,7 @@ import { record } from '../autograd/function.js';
 import { headAttention as headAttentionKernel, headAttentionBackward } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
+import { allocOverwritten } from '../tensor/buffer-pool.js';
 
 export interface HeadAttentionOptions {
   /** Query i sees keys 0..i only (top-left aligned, as PyTorch's is_causal). */
@@ -46,13 +47,13 @@ export function headAttention(q: Tensor, k: Tensor, v: Tensor, heads: number, op
   const scale = opts.scale ?? 1 / Math.sqrt(d);
   if (!Number.isFinite(scale)) throw new ArgumentError(`${op}: scale ${scale} must be a finite number`);
 
-  const out = new Tensor(new Float32Array(b * t * vWidth), [b, t, vWidth]);
-  const probs = new Float32Array(b * heads * t * s);
+  const out = new Tensor(allocOverwritten(b * t * vWidth), [b, t, vWidth]);
+  const probs = allocOverwritten(b * heads * t * s);
   headAttentionKernel(b, heads, t, s, d, dv, causal, scale, q.data, k.data, v.data, out.data, probs);
   return record(op, out, [q, k, v], (g) => {
-    const dq = new Tensor(new Float32Array(q.size), q.shape);
-    const dk = new Tensor(new Float32Array(k.size), k.shape);
-    const dvOut = new Tensor(new Float32Array(v.size), v.shape);
+    const dq = new Tensor(allocOverwritten(q.size), q.shape);
+    const dk = new Tensor(allocOverwritten(k.size), k.shape);
+    const dvOut = new Tensor(allocOverwritten(v.size), v.shape);
     headAttentionBackward(b, heads, t, s, d, dv, causal, scale, q.data, k.data, v.data, probs, g.data, dq.data, dk.data, dvOut.data);
     return [dq, dk, dvOut];
   });

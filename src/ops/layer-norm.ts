@@ -6,6 +6,7 @@ import { record } from '../autograd/function.js';
 import { layerNormBackward, layerNormForward } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
+import { allocOverwritten, allocZeroed } from '../tensor/buffer-pool.js';
 
 const none = new Float32Array(0);
 
@@ -27,15 +28,15 @@ export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null,
   }
   if (!(eps >= 0)) throw new ArgumentError(`layerNorm: eps ${eps} must be non-negative`);
   const rows = c === 0 ? 0 : x.size / c;
-  const y = new Float32Array(x.size);
-  const mean = new Float32Array(rows);
-  const rstd = new Float32Array(rows);
+  const y = allocOverwritten(x.size);
+  const mean = allocZeroed(rows);
+  const rstd = allocZeroed(rows);
   layerNormForward(rows, c, eps, x.data, weight?.data ?? none, bias?.data ?? none, y, mean, rstd);
   const inputs = [x, ...(weight === null ? [] : [weight]), ...(bias === null ? [] : [bias])];
   return record('layerNorm', new Tensor(y, x.shape), inputs, (g) => {
-    const dx = new Float32Array(x.size);
-    const dw = weight?.requiresGrad ? new Float32Array(c) : none;
-    const db = bias?.requiresGrad ? new Float32Array(c) : none;
+    const dx = allocOverwritten(x.size);
+    const dw = weight?.requiresGrad ? allocZeroed(c) : none;
+    const db = bias?.requiresGrad ? allocZeroed(c) : none;
     layerNormBackward(rows, c, x.data, weight?.data ?? none, mean, rstd, g.data, dx, dw, db);
     const grads: Array<Tensor | null> = [new Tensor(dx, x.shape)];
     if (weight !== null) grads.push(dw.length > 0 ? new Tensor(dw, weight.shape) : null);

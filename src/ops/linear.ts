@@ -9,6 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { ShapeError, fmtShape } from '../util/errors.js';
 import { sizeOf } from '../util/shape.js';
 import { expandTo } from './broadcast.js';
+import { allocOverwritten, allocZeroed } from '../tensor/buffer-pool.js';
 
 /**
  * x·weightᵀ + bias, PyTorch's `F.linear`. The bias is written into the output
@@ -29,7 +30,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   }
   const n = sizeOf(x.shape.slice(0, -1));
   const outShape = [...x.shape.slice(0, -1), o];
-  const y = bias === null ? new Float32Array(n * o) : expandTo(bias, [n, o]).data;
+  const y = bias === null ? allocOverwritten(n * o) : expandTo(bias, [n, o]).data;
   gemm(1, false, true, n, o, k, 1, x.data, 0, k, weight.data, 0, k, bias === null ? 0 : 1, y, 0, o);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   return record('linear', new Tensor(y, outShape), inputs, (g) => {
@@ -38,18 +39,18 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     let gb: Tensor | null = null;
     if (x.requiresGrad) {
       // dx [N, K] = g [N, O] · w [O, K]
-      const d = new Float32Array(n * k);
+      const d = allocOverwritten(n * k);
       gemm(1, false, false, n, k, o, 1, g.data, 0, o, weight.data, 0, k, 0, d, 0, k);
       gx = new Tensor(d, x.shape);
     }
     if (weight.requiresGrad) {
       // dw [O, K] = gᵀ [O, N] · x [N, K]
-      const d = new Float32Array(o * k);
+      const d = allocOverwritten(o * k);
       gemm(1, true, false, o, k, n, 1, g.data, 0, o, x.data, 0, k, 0, d, 0, k);
       gw = new Tensor(d, weight.shape);
     }
     if (bias !== null && bias.requiresGrad) {
-      const d = new Float32Array(o);
+      const d = allocZeroed(o);
       sumTo(g.data, Int32Array.of(n, o), Int32Array.of(0, 1), d);
       gb = new Tensor(d, bias.shape);
     }

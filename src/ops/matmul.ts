@@ -9,6 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { ShapeError, fmtShape } from '../util/errors.js';
 import { broadcastShapes, sameShape, sizeOf } from '../util/shape.js';
 import { expandTo, sumToShape } from './broadcast.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 export interface MatmulOptions {
   readonly transA?: boolean;
@@ -57,7 +58,7 @@ export function gemmTensors(a: Tensor, b: Tensor, transA: boolean, transB: boole
   const batch = sizeOf(batchShape);
   const [aData, strideA] = batchOperand(a, batchShape);
   const [bData, strideB] = batchOperand(b, batchShape);
-  const out = new Float32Array(batch * m * n);
+  const out = allocZeroed(batch * m * n);
   gemm(batch, transA, transB, m, n, k, alpha, aData, strideA, ac, bData, strideB, bc, 0, out, m * n, n);
   return new Tensor(out, [...batchShape, m, n]);
 }

@@ -6,6 +6,7 @@ import { record } from '../autograd/function.js';
 import { maxPool2dBackward, maxPool2dForward } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { poolGeometry, type PoolOptions } from './window.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 /**
  * `F.max_pool2d(x, kernel, stride = kernel, padding)`; padding counts as −∞
@@ -17,11 +18,11 @@ import { poolGeometry, type PoolOptions } from './window.js';
 export function maxPool2d(x: Tensor, opts: PoolOptions): Tensor {
   const gm = poolGeometry(x, opts, 'maxPool2d');
   const { planes, h, w, kh, kw, sh, sw, ph, pw, oh, ow } = gm;
-  const y = new Float32Array(planes * oh * ow);
+  const y = allocZeroed(planes * oh * ow);
   const argmax = new Int32Array(planes * oh * ow);
   maxPool2dForward(planes, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x.data, y, argmax);
   return record('maxPool2d', new Tensor(y, gm.outShape), [x], (g) => {
-    const dx = new Float32Array(x.size);
+    const dx = allocZeroed(x.size);
     maxPool2dBackward(planes, h, w, oh, ow, argmax, g.data, dx);
     return [new Tensor(dx, x.shape)];
   });

@@ -5,6 +5,7 @@ import { ArgumentError, fmtShape } from '../util/errors.js';
 import { sizeOf } from '../util/shape.js';
 import { inversePermutation, permuteData } from './permute.js';
 import { reducedShapes, type ReduceOptions } from './sum.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 /**
  * Maximum over axes (all when omitted); a NaN wins, as torch.max. The
@@ -33,11 +34,11 @@ export function max(x: Tensor, opts: ReduceOptions = {}): Tensor {
   const outer = perm === null ? sizeOf(x.shape.slice(0, lo)) : sizeOf(kept);
   const axisLen = sizeOf(axes.map((a) => x.shape[a]!));
   const inner = perm === null ? sizeOf(x.shape.slice(hi + 1)) : 1;
-  const values = new Float32Array(outer * inner);
+  const values = allocZeroed(outer * inner);
   const arg = new Int32Array(outer * inner);
   reduceMax(outer, axisLen, inner, src.data, values, arg);
   return record('max', new Tensor(values, out), [x], (g) => {
-    const dx = new Float32Array(x.size);
+    const dx = allocZeroed(x.size);
     reduceMaxBackward(outer, axisLen, inner, g.data, arg, dx);
     return [perm === null ? new Tensor(dx, x.shape) : permuteData(new Tensor(dx, src.shape), inversePermutation(perm))];
   });

@@ -3,10 +3,11 @@ import { ScalarOp, scalarOp } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { expandTo, sumToShape } from './broadcast.js';
 import { reducedShapes, type ReduceOptions } from './sum.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 /** y = t·s (no tape). */
 function scaled(t: Tensor, s: number, shape: readonly number[]): Tensor {
-  const out = new Float32Array(t.size);
+  const out = allocZeroed(t.size);
   scalarOp(ScalarOp.mul, t.data, s, out);
   return new Tensor(out, shape);
 }

@@ -3,10 +3,11 @@ import { permute as permuteKernel } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, fmtShape } from '../util/errors.js';
 import { normAxis } from '../util/shape.js';
+import { allocOverwritten } from '../tensor/buffer-pool.js';
 
 /** A contiguous copy of x with its axes reordered, out axis d = x axis perm[d] (no tape, no checks). */
 export function permuteData(x: Tensor, perm: readonly number[]): Tensor {
-  const out = new Float32Array(x.size);
+  const out = allocOverwritten(x.size);
   permuteKernel(x.data, Int32Array.from(x.shape), Int32Array.from(perm), out);
   return new Tensor(out, perm.map((p) => x.shape[p]!));
 }

@@ -3,6 +3,7 @@ import { axisCopy } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, fmtShape } from '../util/errors.js';
 import { normAxis, sizeOf } from '../util/shape.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 /**
  * The entries start..end−1 along one axis, copied (negative indices count
@@ -28,10 +29,10 @@ export function slice(x: Tensor, axis: number, start: number, end?: number): Ten
   const outer = sizeOf(x.shape.slice(0, ax));
   const inner = sizeOf(x.shape.slice(ax + 1));
   const shape = x.shape.map((d, i) => (i === ax ? len : d));
-  const out = new Float32Array(outer * len * inner);
+  const out = allocZeroed(outer * len * inner);
   axisCopy(outer, inner, len, x.data, n, s, out, len, 0);
   return record('slice', new Tensor(out, shape), [x], (g) => {
-    const dx = new Float32Array(x.size);
+    const dx = allocZeroed(x.size);
     axisCopy(outer, inner, len, g.data, len, 0, dx, n, s);
     return [new Tensor(dx, x.shape)];
   });

@@ -7,6 +7,7 @@ import { record } from '../autograd/function.js';
 import { softmaxRows, softmaxRowsBackward } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { normAxis } from '../util/shape.js';
+import { allocOverwritten, allocZeroed } from '../tensor/buffer-pool.js';
 
 /**
  * exp(x) / Σ exp(x) along `axis` (max-subtracted, so large values are safe).
@@ -35,11 +36,11 @@ function softmaxAlong(x: Tensor, axis: number, log: boolean, op: string): Tensor
   const outer = c * inner === 0 ? 0 : x.size / (c * inner);
   const rows = outer * inner;
   const xr = moveToEnd(x.data, outer, c, inner);
-  const yr = new Float32Array(x.size);
+  const yr = allocOverwritten(x.size);
   softmaxRows(rows, c, log, xr, yr);
   const y = new Tensor(moveFromEnd(yr, outer, c, inner), x.shape);
   return record(op, y, [x], (g) => {
-    const dx = new Float32Array(x.size);
+    const dx = allocOverwritten(x.size);
     softmaxRowsBackward(rows, c, log, yr, moveToEnd(g.data, outer, c, inner), dx);
     return [new Tensor(moveFromEnd(dx, outer, c, inner), x.shape)];
   });
@@ -48,7 +49,7 @@ function softmaxAlong(x: Tensor, axis: number, log: boolean, op: string): Tensor
 // [outer, C, inner] -> [outer, inner, C]; no copy when inner is 1.
 function moveToEnd(d: Float32Array, outer: number, c: number, inner: number): Float32Array {
   if (inner === 1) return d;
-  const out = new Float32Array(d.length);
+  const out = allocZeroed(d.length);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < c; j++) for (let i = 0; i < inner; i++) out[(o * inner + i) * c + j] = d[(o * c + j) * inner + i]!;
   }
@@ -58,7 +59,7 @@ function moveToEnd(d: Float32Array, outer: number, c: number, inner: number): Fl
 // [outer, inner, C] -> [outer, C, inner]; no copy when inner is 1.
 function moveFromEnd(d: Float32Array, outer: number, c: number, inner: number): Float32Array {
   if (inner === 1) return d;
-  const out = new Float32Array(d.length);
+  const out = allocZeroed(d.length);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < c; j++) for (let i = 0; i < inner; i++) out[(o * c + j) * inner + i] = d[(o * inner + i) * c + j]!;
   }

@@ -5,13 +5,14 @@
 import { record } from '../autograd/function.js';
 import { unary, unaryBackward, type UnaryOpCode } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
+import { allocOverwritten } from '../tensor/buffer-pool.js';
 
 /** y = f(x) elementwise, recorded with d/dx = g·f'(x). */
 export function applyUnary(op: UnaryOpCode, name: string, x: Tensor): Tensor {
-  const y = new Float32Array(x.size);
+  const y = allocOverwritten(x.size);
   unary(op, x.data, y);
   return record(name, new Tensor(y, x.shape), [x], (g) => {
-    const dx = new Float32Array(x.size);
+    const dx = allocOverwritten(x.size);
     unaryBackward(op, x.data, y, g.data, dx);
     return [new Tensor(dx, x.shape)];
   });

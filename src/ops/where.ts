@@ -4,13 +4,14 @@ import { Tensor } from '../tensor/tensor.js';
 import { ShapeError, SparsekitError, fmtShape } from '../util/errors.js';
 import { broadcastShapes, sizeOf } from '../util/shape.js';
 import { broadcastStrides, sumToShape } from './broadcast.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 /** A zero to select against in gradients (broadcasts anywhere). */
 export const ZERO = new Tensor(new Float32Array(1), []);
 
 /** cond ? a : b into a fresh tensor of `shape`, which all three broadcast to (no tape). */
 export function select(cond: Tensor, a: Tensor, b: Tensor, shape: readonly number[]): Tensor {
-  const out = new Float32Array(sizeOf(shape));
+  const out = allocZeroed(sizeOf(shape));
   whereKernel(
     cond.data, a.data, b.data, out, Int32Array.from(shape),
     broadcastStrides(cond.shape, shape), broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape),

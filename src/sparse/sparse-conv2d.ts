@@ -21,6 +21,7 @@ import { isGradEnabled } from '../tensor/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { scratchOf } from '../util/scratch.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 /** Kernel size, stride and zero padding, each [h, w]. */
 export interface SparseConvGeometry {
@@ -46,7 +47,7 @@ function checkConvWeight(shape: readonly number[], what: string): [number, numbe
  */
 export function convToMatrix(w: Tensor): Tensor {
   const [o, c, kh, kw] = checkConvWeight(w.shape, 'convToMatrix');
-  const out = new Float32Array(w.size);
+  const out = allocZeroed(w.size);
   permute(w.data, Int32Array.of(o, c, kh * kw), Int32Array.of(0, 2, 1), out);
   return new Tensor(out, [o, kh * kw * c]);
 }
@@ -62,7 +63,7 @@ export function convFromMatrix(m: Tensor, shape: readonly number[]): Tensor {
   if (m.ndim !== 2 || m.shape[0] !== o || m.shape[1] !== kh * kw * c) {
     throw new ShapeError(`convFromMatrix: a weight ${fmtShape(shape)} is stored as a [${o}, ${kh * kw * c}] matrix, got ${fmtShape(m.shape)}`);
   }
-  const out = new Float32Array(m.size);
+  const out = allocZeroed(m.size);
   permute(m.data, Int32Array.of(o, kh * kw, c), Int32Array.of(0, 2, 1), out);
   return new Tensor(out, shape);
 }
@@ -100,12 +101,12 @@ export function sparseConv2d(x: Tensor, w: SparseMatrix, values: Tensor | null, 
   const n = b * l;
   // Only the weight gradient reads the rows again; otherwise they are scratch.
   const keepRows = isGradEnabled() && values !== null && values.requiresGrad;
-  const rows = keepRows ? new Float32Array(n * k) : scratchOf('sparseConv2d.rows', n * k);
+  const rows = keepRows ? allocZeroed(n * k) : scratchOf('sparseConv2d.rows', n * k);
   im2row(b, c, h, wd, kh, kw, sh, sw, ph, pw, oh, ow, x.data, rows);
   const yRows = scratchOf('sparseConv2d.yRows', n * o);
   if (bias !== null) for (let i = 0; i < n; i++) yRows.set(bias.data, i * o);
   spmm(w, rows, n, yRows, bias !== null);
-  const y = new Float32Array(b * o * l);
+  const y = allocZeroed(b * o * l);
   permute(yRows, Int32Array.of(b, l, o), Int32Array.of(0, 2, 1), y);
   const inputs: Tensor[] = [x];
   if (values !== null) inputs.push(values);
@@ -117,7 +118,7 @@ export function sparseConv2d(x: Tensor, w: SparseMatrix, values: Tensor | null, 
     if (x.requiresGrad) {
       const dRows = scratchOf('sparseConv2d.dRows', n * k);
       spmmGradInput(w, gRows, n, dRows);
-      const dx = new Float32Array(x.size);
+      const dx = allocZeroed(x.size);
       row2im(b, c, h, wd, kh, kw, sh, sw, ph, pw, oh, ow, dRows, dx);
       grads.push(new Tensor(dx, x.shape));
     } else {
@@ -125,7 +126,7 @@ export function sparseConv2d(x: Tensor, w: SparseMatrix, values: Tensor | null, 
     }
     if (values !== null) {
       if (values.requiresGrad) {
-        const dv = new Float32Array(w.values.length);
+        const dv = allocZeroed(w.values.length);
         sddmm(w, rows, gRows, n, dv);
         grads.push(new Tensor(dv, values.shape));
       } else {

@@ -12,6 +12,7 @@ import { sumTo } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { sizeOf } from '../util/shape.js';
+import { allocZeroed } from '../tensor/buffer-pool.js';
 
 /**
  * The sparse Linear product. `values` is the tensor the optimizer trains: it
@@ -33,7 +34,7 @@ export function sparseLinear(x: Tensor, w: SparseMatrix, values: Tensor | null, 
     throw new ShapeError(`sparseLinear: bias ${fmtShape(bias.shape)} must be [${w.rows}]`);
   }
   const n = sizeOf(x.shape.slice(0, -1));
-  const y = new Float32Array(n * w.rows);
+  const y = allocZeroed(n * w.rows);
   if (bias !== null) for (let i = 0; i < n; i++) y.set(bias.data, i * w.rows);
   spmm(w, x.data, n, y, bias !== null);
   const inputs: Tensor[] = [x];
@@ -42,7 +43,7 @@ export function sparseLinear(x: Tensor, w: SparseMatrix, values: Tensor | null, 
   return record('sparseLinear', new Tensor(y, [...x.shape.slice(0, -1), w.rows]), inputs, (g) => {
     const grads: Array<Tensor | null> = [];
     if (x.requiresGrad) {
-      const dx = new Float32Array(n * w.cols);
+      const dx = allocZeroed(n * w.cols);
       spmmGradInput(w, g.data, n, dx);
       grads.push(new Tensor(dx, x.shape));
     } else {
@@ -50,7 +51,7 @@ export function sparseLinear(x: Tensor, w: SparseMatrix, values: Tensor | null, 
     }
     if (values !== null) {
       if (values.requiresGrad) {
-        const dv = new Float32Array(w.values.length);
+        const dv = allocZeroed(w.values.length);
         sddmm(w, x.data, g.data, n, dv);
         grads.push(new Tensor(dv, values.shape));
       } else {
@@ -59,7 +60,7 @@ export function sparseLinear(x: Tensor, w: SparseMatrix, values: Tensor | null, 
     }
     if (bias !== null) {
       if (bias.requiresGrad) {
-        const db = new Float32Array(w.rows);
+        const db = allocZeroed(w.rows);
         sumTo(g.data, Int32Array.of(n, w.rows), Int32Array.of(0, 1), db);
         grads.push(new Tensor(db, bias.shape));
       } else {

@@ -12,6 +12,7 @@
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { checkShape, sizeOf } from '../util/shape.js';
 import { noGrad } from './grad-mode.js';
+import { copyFloats } from './buffer-pool.js';
 import { inBackwardPhase } from '../util/flop-counter.js';
 import { BinaryOp, binary } from '../kernels/index.js';
 
@@ -144,7 +145,7 @@ function runBackward(root: Tensor, seed?: Tensor): void {
         } else if (owned.has(prev)) {
           addInto(prev, ig);
         } else {
-          const sum = new Tensor(new Float32Array(prev.data), input.shape);
+          const sum = new Tensor(copyFloats(prev.data), input.shape);
           addInto(sum, ig);
           owned.add(sum);
           grads.set(input, sum);

@@ -14,6 +14,7 @@ import { ImageLoader, TextLoader } from '../data/loader.js';
 import type { Model } from '../models/model.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
 import { noGrad } from '../tensor/grad-mode.js';
+import { withStepBuffers } from '../tensor/buffer-pool.js';
 import { ConfigError } from '../util/errors.js';
 import { addBatch, classificationMetrics, emptyTotals, languageMetrics } from './metrics.js';
 import type { TaskData } from './task-data.js';
@@ -52,8 +53,10 @@ function evalImages(model: Model, data: Extract<TaskData, { kind: 'image' }>, op
   const totals = emptyTotals();
   let batches = 0;
   for (const { x, y } of loader.epoch()) {
-    const logits = model.forward(x);
-    addBatch(totals, logits.data, model.classes, y, crossEntropy(logits, y).item());
+    withStepBuffers(() => {
+      const logits = model.forward(x);
+      addBatch(totals, logits.data, model.classes, y, crossEntropy(logits, y).item());
+    });
     if (++batches === opts.maxBatches) break;
   }
   const m = classificationMetrics(totals);
@@ -66,8 +69,10 @@ function evalText(model: Model, data: Extract<TaskData, { kind: 'text' }>, opts:
   const totals = emptyTotals();
   let batches = 0;
   for (const { x, y, idsShape } of loader.epoch()) {
-    const logits = model.forward(x, idsShape);
-    addBatch(totals, logits.data, model.vocabSize, y, crossEntropy(logits, y).item());
+    withStepBuffers(() => {
+      const logits = model.forward(x, idsShape);
+      addBatch(totals, logits.data, model.vocabSize, y, crossEntropy(logits, y).item());
+    });
     if (++batches === opts.maxBatches) break;
   }
   const m = classificationMetrics(totals);

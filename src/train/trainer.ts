@@ -26,6 +26,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { getBackend } from '../kernels/index.js';
 import { loadNative } from '../kernels/native/binding.js';
 import { clipGradNorm } from '../optim/clip.js';
+import { withStepBuffers } from '../tensor/buffer-pool.js';
 import { formatSparsityTable } from '../sparse/plan/sparsity-table.js';
 import { flopCount, flopsSince } from '../util/flop-counter.js';
 import { ConfigError } from '../util/errors.js';
@@ -170,18 +171,22 @@ export function train(input: Recipe, opts: TrainOptions = {}): TrainResult {
     const t0 = performance.now();
     const before = flopCount();
     if (tracker !== null) tracker.counting = true;
-    const { loss, samples, tokens } = trainingLoss(setup, batch);
-    const lossValue = loss.item();
-    let norm = Number.NaN;
-    if (Number.isFinite(lossValue)) {
-      optimizer.zeroGrad();
-      loss.backward();
-      norm = t.clipGradNorm > 0 ? clipGradNorm(model, t.clipGradNorm) : gradientNorm(model);
-    }
-    if (tracker !== null) tracker.counting = false;
-    const why = nonFiniteReason(lossValue, norm);
-    if (why !== null) diverge(why, step + 1);
-    optimizer.step();
+    // Nothing made inside the step is used after it, so its buffers are recycled (tensor/buffer-pool.ts).
+    const { lossValue, norm, samples, tokens } = withStepBuffers(() => {
+      const { loss, samples, tokens } = trainingLoss(setup, batch);
+      const lossValue = loss.item();
+      let norm = Number.NaN;
+      if (Number.isFinite(lossValue)) {
+        optimizer.zeroGrad();
+        loss.backward();
+        norm = t.clipGradNorm > 0 ? clipGradNorm(model, t.clipGradNorm) : gradientNorm(model);
+      }
+      if (tracker !== null) tracker.counting = false;
+      const why = nonFiniteReason(lossValue, norm);
+      if (why !== null) diverge(why, step + 1);
+      optimizer.step();
+      return { lossValue, norm, samples, tokens };
+    });
     const spent = flopsSince(before);
     const st = s.state;
     st.flops.forward += spent.forward;

@@ -3,12 +3,14 @@
  * of the native twins (Vaswani et al. 2017, arXiv:1706.03762). Heads stay
  * packed in the last axis, so no layout copies are needed around attention.
  * Shapes: q [B, T, H·D], k [B, S, H·D], v [B, S, H·Dv], out [B, T, H·Dv],
- * probs [B, H, T, S]; head h owns columns h·D .. h·D + D − 1.
+ * probs [B, H, S, T] (key-major: probs[b, h, j, i] is query i's probability
+ * of key j, so a kernel's softmax runs down vectors of queries with no
+ * reductions across a vector); head h owns columns h·D .. h·D + D − 1.
  *
  *   headAttention(batch, heads, t, s, d, dv, causal, scale, q, k, v, out, probs)
- *     probs[b, h, i, :] = softmax(scale · q[b, i, h]·k[b, :, h]ᵀ), where a
+ *     probs[b, h, :, i] = softmax(scale · q[b, i, h]·k[b, :, h]ᵀ), where a
  *     causal query i sees keys 0..i only (the others get probability 0);
- *     out[b, i, h] = Σ_j probs[b, h, i, j] · v[b, j, h].
+ *     out[b, i, h] = Σ_j probs[b, h, j, i] · v[b, j, h].
  *   headAttentionBackward(batch, heads, t, s, d, dv, causal, scale, q, k, v, probs, dout, dq, dk, dvOut)
  *     with dP = dout·vᵀ and dS = P ⊙ (dP − Σ_j P ⊙ dP) per row:
  *     dq = scale · dS·k, dk = scale · dSᵀ·q, dvOut = Pᵀ·dout (all overwritten);
@@ -50,12 +52,13 @@ export function headAttentionRef(
           row[j] = Math.exp(row[j]! - max);
           total += row[j]!;
         }
-        const p = ((b * heads + h) * t + i) * s;
-        for (let j = 0; j < s; j++) probs[p + j] = j < seen ? row[j]! / total : 0;
+        // probs[b, h, j, i] sits at p + j·t
+        const p = (b * heads + h) * s * t + i;
+        for (let j = 0; j < s; j++) probs[p + j * t] = j < seen ? row[j]! / total : 0;
         const oi = (b * t + i) * heads * dv + h * dv;
         for (let e = 0; e < dv; e++) {
           let acc = 0;
-          for (let j = 0; j < seen; j++) acc += probs[p + j]! * v[(b * s + j) * heads * dv + h * dv + e]!;
+          for (let j = 0; j < seen; j++) acc += probs[p + j * t]! * v[(b * s + j) * heads * dv + h * dv + e]!;
           out[oi + e] = acc;
         }
       }
@@ -91,16 +94,16 @@ export function headAttentionBackwardRef(
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < heads; h++) {
       for (let i = 0; i < t; i++) {
-        const p = ((b * heads + h) * t + i) * s;
+        const p = (b * heads + h) * s * t + i;
         const seen = causal ? Math.min(s, i + 1) : s;
         let rowDot = 0;
         for (let j = 0; j < seen; j++) {
           let dp = 0;
           for (let e = 0; e < dv; e++) dp += dout[oIdx(b, i, h) + e]! * v[vIdx(b, j, h) + e]!;
           ds[j] = dp;
-          rowDot += probs[p + j]! * dp;
+          rowDot += probs[p + j * t]! * dp;
         }
-        for (let j = 0; j < seen; j++) ds[j] = probs[p + j]! * (ds[j]! - rowDot);
+        for (let j = 0; j < seen; j++) ds[j] = probs[p + j * t]! * (ds[j]! - rowDot);
         for (let e = 0; e < d; e++) {
           let acc = 0;
           for (let j = 0; j < seen; j++) acc += ds[j]! * k[kIdx(b, j, h) + e]!;
@@ -108,7 +111,7 @@ export function headAttentionBackwardRef(
         }
         for (let j = 0; j < seen; j++) {
           for (let e = 0; e < d; e++) dk[kIdx(b, j, h) + e] += scale * ds[j]! * q[qIdx(b, i, h) + e]!;
-          for (let e = 0; e < dv; e++) dvOut[vIdx(b, j, h) + e] += probs[p + j]! * dout[oIdx(b, i, h) + e]!;
+          for (let e = 0; e < dv; e++) dvOut[vIdx(b, j, h) + e] += probs[p + j * t]! * dout[oIdx(b, i, h) + e]!;
         }
       }
     }

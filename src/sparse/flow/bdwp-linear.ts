@@ -23,6 +23,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { ShapeError, fmtShape } from '../../util/errors.js';
 import { sizeOf } from '../../util/shape.js';
 import { checkMaskFits } from './mask-check.js';
+import { allocZeroed } from '../../tensor/buffer-pool.js';
 
 /** y = x·(W·fwdMask)ᵀ + b; backward dX = g·(W·bwdMask), dW = gᵀ·x, db = Σ g. */
 export function bdwpLinear(x: Tensor, w: Tensor, bias: Tensor | null, fwdMask: Tensor, bwdMask: Tensor): Tensor {
@@ -40,7 +41,7 @@ export function bdwpLinear(x: Tensor, w: Tensor, bias: Tensor | null, fwdMask: T
   const spec = {
     name: 'bdwpLinear',
     forward: () => {
-      const y = new Float32Array(n * o);
+      const y = allocZeroed(n * o);
       if (bias !== null) for (let r = 0; r < n; r++) y.set(bias.data, r * o);
       gemm(1, false, true, n, o, k, 1, x.data, 0, k, masked(w, fwdMask), 0, k, bias === null ? 0 : 1, y, 0, o);
       return new Tensor(y, outShape);
@@ -50,19 +51,19 @@ export function bdwpLinear(x: Tensor, w: Tensor, bias: Tensor | null, fwdMask: T
       let gb: Tensor | null = null;
       if (x.requiresGrad) {
         // dX [N, K] = g [N, O] · (W·bwdMask) [O, K]
-        const d = new Float32Array(n * k);
+        const d = allocZeroed(n * k);
         gemm(1, false, false, n, k, o, 1, g.data, 0, o, masked(w, bwdMask), 0, k, 0, d, 0, k);
         gx = new Tensor(d, x.shape);
       }
       let gw: Tensor | null = null;
       if (w.requiresGrad) {
         // dW [O, K] = gᵀ [O, N] · x [N, K], dense
-        const d = new Float32Array(o * k);
+        const d = allocZeroed(o * k);
         gemm(1, true, false, o, k, n, 1, g.data, 0, o, x.data, 0, k, 0, d, 0, k);
         gw = new Tensor(d, w.shape);
       }
       if (bias !== null && bias.requiresGrad) {
-        const d = new Float32Array(o);
+        const d = allocZeroed(o);
         sumTo(g.data, Int32Array.of(n, o), Int32Array.of(0, 1), d);
         gb = new Tensor(d, bias.shape);
       }
@@ -73,7 +74,7 @@ export function bdwpLinear(x: Tensor, w: Tensor, bias: Tensor | null, fwdMask: T
 }
 
 function masked(w: Tensor, mask: Tensor): Float32Array {
-  const out = new Float32Array(w.size);
+  const out = allocZeroed(w.size);
   for (let i = 0; i < out.length; i++) out[i] = w.data[i]! * mask.data[i]!;
   return out;
 }
