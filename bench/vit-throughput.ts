@@ -40,7 +40,7 @@ function int(name: keyof typeof args): number {
 
 // The native pool reads SPARSEKIT_THREADS when the addon loads, so set it before importing the library.
 if (args.threads !== undefined) process.env.SPARSEKIT_THREADS = String(int('threads'));
-const { AdamW, Rng, Tensor, VisionTransformer, crossEntropy, getBackend } = await import('../src/index.js');
+const { AdamW, Rng, Tensor, VisionTransformer, crossEntropy, getBackend, withStepBuffers } = await import('../src/index.js');
 const { loadNative } = await import('../src/kernels/native/binding.js');
 
 const batch = int('batch');
@@ -63,13 +63,15 @@ const images = new Tensor(pixels, [batch, config.inChannels, config.imageSize, c
 const labels = Int32Array.from({ length: batch }, () => rng.int(config.classes));
 
 let lastLoss = 0;
-const step = (): void => {
-  opt.zeroGrad();
-  const loss = crossEntropy(model.forward(images), labels);
-  loss.backward();
-  opt.step();
-  lastLoss = loss.item();
-};
+// As the trainer runs a step: its buffers recycled for the next (tensor/buffer-pool.ts).
+const step = (): void =>
+  withStepBuffers(() => {
+    opt.zeroGrad();
+    const loss = crossEntropy(model.forward(images), labels);
+    loss.backward();
+    opt.step();
+    lastLoss = loss.item();
+  });
 
 for (let i = 0; i < int('warmup'); i++) step();
 const steps = int('steps');

@@ -28,6 +28,7 @@ import { compress, denseParametersOf, sparseParameters } from '../../sparse/comp
 import { steWeight } from '../../sparse/flow/ste.js';
 import { nmMask } from '../../sparse/masks/nm-mask.js';
 import { noGrad } from '../../tensor/grad-mode.js';
+import { withStepBuffers } from '../../tensor/buffer-pool.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { ArgumentError, BackendError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
@@ -143,12 +144,13 @@ function trainStep(sparsity: number, threads: number, minTimeMs: number): ModelB
   const report = compress(sparse, { format: 'csr', train: true, force: true, measure: false, minSparsity: 0 });
   const denseOpt = new SGD(dense, { lr: 1e-4 });
   const sparseOpt = new SGD([...denseParametersOf(sparse), ...sparseParameters(sparse)], { lr: 1e-4 });
-  const step = (model: MLP, opt: SGD) => (): void => {
-    opt.zeroGrad();
-    const y = model.forward(x);
-    sum(mul(mul(y, target), y)).backward();
-    opt.step();
-  };
+  const step = (model: MLP, opt: SGD) => (): void =>
+    withStepBuffers(() => {
+      opt.zeroGrad();
+      const y = model.forward(x);
+      sum(mul(mul(y, target), y)).backward();
+      opt.step();
+    });
   const [dm, sm] = timePair(step(dense, denseOpt), step(sparse, sparseOpt), minTimeMs);
   return result(
     { model: 'mlp', mode: 'train-step', pattern: String(sparsity), batch, rows: batch, threads, sparse_layers: `${report.filter((r) => r.chosen === 'sparse').length}/${report.length}` },
@@ -188,7 +190,8 @@ export function benchModel(opts: BenchModelOptions = {}): ModelBenchResult[] {
       maskRoles(sparse, cs.roles, n, m);
       // The probe gives each convolution its real input shape to be timed on.
       const report = compress(sparse, { format: 'nm', nm: { n, m }, measure: { batch: cs.rows, probe: () => cs.run(sparse) }, select: (name) => masked.has(name) });
-      const [dm, sm] = noGrad(() => timePair(() => cs.run(dense), () => cs.run(sparse), minTimeMs));
+      // Each forward's buffers are recycled, as the trainer and evaluate() do (tensor/buffer-pool.ts).
+      const [dm, sm] = noGrad(() => timePair(() => withStepBuffers(() => cs.run(dense)), () => withStepBuffers(() => cs.run(sparse)), minTimeMs));
       const chosen = report.filter((r) => r.chosen === 'sparse');
       const layers = { layers_dense_ms: round3(chosen.reduce((a, r) => a + r.denseMs!, 0)), layers_sparse_ms: round3(chosen.reduce((a, r) => a + r.sparseMs!, 0)) };
       emit({ ...result({ model: cs.name, mode: 'inference', pattern: `${n}:${m}`, batch: cs.batch, rows: cs.rows, threads, sparse_layers: `${chosen.length}/${masked.size}` }, dm, sm), ...layers });
