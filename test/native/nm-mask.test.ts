@@ -6,10 +6,11 @@ import { nmMask } from '../../src/kernels/index.js';
 import { Rng } from '../../src/index.js';
 import { assertSameFloats, configLabel, nativeParity, nativeTest, randomFloats, requireNative, type NativeConfig } from '../helpers/native.js';
 
-// [outer, dim, inner, n, m]: groups along the last axis, a middle axis and the first, every n for m = 4 and 8
+// [outer, dim, inner, n, m]: groups along the last axis, a middle axis and the first, m from 3 to 128 (above 64
+// the kernel keeps a group's scores on the heap)
 const CASES: number[][] = [
   [1, 4, 1, 2, 4], [3, 8, 1, 1, 8], [7, 16, 3, 3, 8], [1, 32, 33, 5, 8], [33, 8, 7, 7, 8], [5, 12, 1, 4, 4],
-  [1023, 8, 1, 2, 4], [64, 64, 8, 4, 16], [2, 64, 1, 17, 64], [1, 3, 1, 3, 3],
+  [1023, 8, 1, 2, 4], [64, 64, 8, 4, 16], [2, 64, 1, 17, 64], [1, 3, 1, 3, 3], [3, 256, 2, 40, 128],
 ];
 
 interface Case {
