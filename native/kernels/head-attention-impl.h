@@ -89,13 +89,24 @@ void combine(int64_t rows, const float* a, int64_t a_rs, int64_t a_es, int64_t c
   }
 }
 
-// dst[r][0, cols) = scale · src row r (rows src_ld apart), rows ld apart, zero padding up to ld.
-void gather_rows(const float* src, int64_t src_ld, int64_t rows, int64_t cols, float* dst, int64_t ld,
-                 float scale = 1.0f) {
+// dst[r][0, cols) = src row r (rows src_ld apart), rows ld apart, zero padding up to ld.
+void gather_rows(const float* src, int64_t src_ld, int64_t rows, int64_t cols, float* dst, int64_t ld) {
   for (int64_t r = 0; r < rows; r++) {
-    for (int64_t c = 0; c < cols; c++) dst[r * ld + c] = scale * src[r * src_ld + c];
+    std::copy(src + r * src_ld, src + r * src_ld + cols, dst + r * ld);
     std::fill(dst + r * ld + cols, dst + (r + 1) * ld, 0.0f);
   }
+}
+
+// A head's rows as a combine panel: read in place when whole vectors cover
+// each row (no vector load then leaves it), else gathered into padded scratch.
+const float* panel_rows(const float* src, int64_t src_ld, int64_t rows, int64_t cols, float* scratch, int64_t* ld) {
+  if (cols % kW == 0) {
+    *ld = src_ld;
+    return src;
+  }
+  *ld = padded(cols);
+  gather_rows(src, src_ld, rows, cols, scratch, *ld);
+  return scratch;
 }
 
 // dst[c][r] = scale · src row r column c, rows of dst ld apart, zero padding up to ld.
@@ -142,21 +153,20 @@ void softmax_columns(float* sc, int64_t s, int64_t ld, bool causal) {
 void attention_forward_impl(int64_t p0, int64_t p1, const AttentionDims& dm, const float* q, const float* k,
                             const float* v, float* out, float* probs, float* scratch) {
   const int64_t t = dm.t, s = dm.s, d = dm.d, dv = dm.dv, heads = dm.heads;
-  const int64_t tp = padded(t), dp = padded(d), dvp = padded(dv);
+  const int64_t tp = padded(t), dvp = padded(dv);
   float* qt = scratch;       // [D][Tp], scaled queries transposed
-  float* ks = qt + d * tp;   // [S][Dp]
-  float* vs = ks + s * dp;   // [S][Dvp]
+  float* vs = qt + d * tp;   // [S][Dvp], values when not read in place
   float* sc = vs + s * dvp;  // [S][Tp], scores, then probabilities
   for (int64_t p = p0; p < p1; p++) {
     const int64_t b = p / heads, h = p % heads;
     gather_transposed(q + b * t * heads * d + h * d, heads * d, t, d, qt, tp, dm.scale);
-    gather_rows(k + b * s * heads * d + h * d, heads * d, s, d, ks, dp);
-    gather_rows(v + b * s * heads * dv + h * dv, heads * dv, s, dv, vs, dvp);
-    combine(s, ks, dp, 1, d, qt, tp, tp, sc, tp);
+    int64_t v_ld = 0;
+    const float* vp = panel_rows(v + b * s * heads * dv + h * dv, heads * dv, s, dv, vs, &v_ld);
+    combine(s, k + b * s * heads * d + h * d, heads * d, 1, d, qt, tp, tp, sc, tp);  // sᵀ = k·qᵀ
     softmax_columns(sc, s, tp, dm.causal);
     float* pout = probs + p * s * t;
     for (int64_t j = 0; j < s; j++) std::copy(sc + j * tp, sc + j * tp + t, pout + j * t);
-    combine(t, sc, 1, tp, s, vs, dvp, dv, out + b * t * heads * dv + h * dv, heads * dv);  // out = P·v
+    combine(t, sc, 1, tp, s, vp, v_ld, dv, out + b * t * heads * dv + h * dv, heads * dv);  // out = P·v
   }
 }
 
@@ -165,22 +175,24 @@ void attention_backward_impl(int64_t p0, int64_t p1, const AttentionDims& dm, co
                              float* scratch) {
   const int64_t t = dm.t, s = dm.s, d = dm.d, dv = dm.dv, heads = dm.heads;
   const int64_t tp = padded(t), dp = padded(d), dvp = padded(dv);
-  float* ks = scratch;        // [S][Dp]
-  float* vs = ks + s * dp;    // [S][Dvp]
-  float* qs = vs + s * dvp;   // [T][Dp]
-  float* gos = qs + t * dp;   // [T][Dvp], output gradients
+  float* ks = scratch;        // [S][Dp], keys when not read in place
+  float* qs = ks + s * dp;    // [T][Dp], queries when not read in place
+  float* gos = qs + t * dp;   // [T][Dvp], output gradients when not read in place
   float* got = gos + t * dvp; // [Dv][Tp], output gradients transposed
   float* ps = got + dv * tp;  // [S][Tp], probabilities (key-major)
   float* ds = ps + s * tp;    // [S][Tp], dPᵀ, then the score gradients dSᵀ (scaled)
   for (int64_t p = p0; p < p1; p++) {
     const int64_t b = p / heads, h = p % heads;
-    gather_rows(k + b * s * heads * d + h * d, heads * d, s, d, ks, dp);
-    gather_rows(v + b * s * heads * dv + h * dv, heads * dv, s, dv, vs, dvp);
-    gather_rows(q + b * t * heads * d + h * d, heads * d, t, d, qs, dp);
-    gather_rows(dout + b * t * heads * dv + h * dv, heads * dv, t, dv, gos, dvp);
-    gather_transposed(dout + b * t * heads * dv + h * dv, heads * dv, t, dv, got, tp);
+    const float* kh = k + b * s * heads * d + h * d;
+    const float* qh = q + b * t * heads * d + h * d;
+    const float* gh = dout + b * t * heads * dv + h * dv;
+    int64_t k_ld = 0, q_ld = 0, g_ld = 0;
+    const float* kp = panel_rows(kh, heads * d, s, d, ks, &k_ld);
+    const float* qp = panel_rows(qh, heads * d, t, d, qs, &q_ld);
+    const float* gp = panel_rows(gh, heads * dv, t, dv, gos, &g_ld);
+    gather_transposed(gh, heads * dv, t, dv, got, tp);
     gather_rows(probs + p * s * t, t, s, t, ps, tp);
-    combine(s, vs, dvp, 1, dv, got, tp, tp, ds, tp);  // dPᵀ = v·doutᵀ
+    combine(s, v + b * s * heads * dv + h * dv, heads * dv, 1, dv, got, tp, tp, ds, tp);  // dPᵀ = v·doutᵀ
     // dS = scale · P ⊙ (dP − Σ_j P ⊙ dP), each query's sum down its column.
     for (int64_t i = 0; i < tp; i += kW) {
       vf dot = splat(0.0f);
@@ -189,9 +201,9 @@ void attention_backward_impl(int64_t p0, int64_t p1, const AttentionDims& dm, co
         store(ds + j * tp + i, load(ps + j * tp + i) * dm.scale * (load(ds + j * tp + i) - dot));
       }
     }
-    combine(t, ds, 1, tp, s, ks, dp, d, dq + b * t * heads * d + h * d, heads * d);           // dq = dS·k
-    combine(s, ds, tp, 1, t, qs, dp, d, dk + b * s * heads * d + h * d, heads * d);           // dk = dSᵀ·q
-    combine(s, ps, tp, 1, t, gos, dvp, dv, dv_out + b * s * heads * dv + h * dv, heads * dv);  // dv = Pᵀ·dout
+    combine(t, ds, 1, tp, s, kp, k_ld, d, dq + b * t * heads * d + h * d, heads * d);           // dq = dS·k
+    combine(s, ds, tp, 1, t, qp, q_ld, d, dk + b * s * heads * d + h * d, heads * d);           // dk = dSᵀ·q
+    combine(s, ps, tp, 1, t, gp, g_ld, dv, dv_out + b * s * heads * dv + h * dv, heads * dv);  // dv = Pᵀ·dout
   }
 }
 

@@ -38,8 +38,8 @@ int64_t head_attention_scratch(const AttentionDims& dm) {
   // Rows padded to a whole vector of the widest instruction set (16 floats).
   const auto pad = round16;
   const int64_t t = pad(dm.t), d = pad(dm.d), dv = pad(dm.dv);
-  const int64_t forward = dm.d * t + dm.s * (d + dv + t);
-  const int64_t backward = dm.s * (d + dv + 2 * t) + dm.t * (d + dv) + dm.dv * t;
+  const int64_t forward = dm.d * t + dm.s * (dv + t);
+  const int64_t backward = dm.s * (d + 2 * t) + dm.t * (d + dv) + dm.dv * t;
   return std::max(forward, backward);
 }
 
