@@ -12,7 +12,7 @@ import { sumTo } from '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { sizeOf } from '../util/shape.js';
-import { allocZeroed } from '../tensor/buffer-pool.js';
+import { allocOverwritten, allocZeroed } from '../tensor/buffer-pool.js';
 
 /**
  * The sparse Linear product. `values` is the tensor the optimizer trains: it
@@ -34,7 +34,7 @@ export function sparseLinear(x: Tensor, w: SparseMatrix, values: Tensor | null, 
     throw new ShapeError(`sparseLinear: bias ${fmtShape(bias.shape)} must be [${w.rows}]`);
   }
   const n = sizeOf(x.shape.slice(0, -1));
-  const y = allocZeroed(n * w.rows);
+  const y = allocOverwritten(n * w.rows); // the bias rows or the product (accumulate off) fill it
   if (bias !== null) for (let i = 0; i < n; i++) y.set(bias.data, i * w.rows);
   spmm(w, x.data, n, y, bias !== null);
   const inputs: Tensor[] = [x];
