@@ -9,6 +9,7 @@
 import { record } from '../autograd/function.js';
 import { sddmm, spmm, spmmGradInput, type SparseMatrix } from '../formats/index.js';
 import { sumTo } from '../kernels/index.js';
+import { expandTo } from '../ops/broadcast.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { sizeOf } from '../util/shape.js';
@@ -34,8 +35,8 @@ export function sparseLinear(x: Tensor, w: SparseMatrix, values: Tensor | null, 
     throw new ShapeError(`sparseLinear: bias ${fmtShape(bias.shape)} must be [${w.rows}]`);
   }
   const n = sizeOf(x.shape.slice(0, -1));
-  const y = allocOverwritten(n * w.rows); // the bias rows or the product (accumulate off) fill it
-  if (bias !== null) for (let i = 0; i < n; i++) y.set(bias.data, i * w.rows);
+  // The bias rows are written first and the product added onto them.
+  const y = bias === null ? allocOverwritten(n * w.rows) : expandTo(bias, [n, w.rows]).data;
   spmm(w, x.data, n, y, bias !== null);
   const inputs: Tensor[] = [x];
   if (values !== null) inputs.push(values);
