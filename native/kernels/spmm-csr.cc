@@ -1,0 +1,99 @@
+// Driver of the CSR panel path (see spmm-csr.h), and the portable table of
+// its kernels (spmm-csr-impl.h).
+#include <algorithm>
+#include <cstdint>
+
+#include "cpu.h"
+#include "spmm-arena.h"
+#include "spmm-csr-impl.h"
+#include "spmm-drive.h"
+
+namespace sk {
+
+const CsrIsa& csr_isa_portable() {
+  static const CsrIsa isa = make_csr_isa();
+  return isa;
+}
+
+namespace {
+
+const CsrIsa& csr_isa() {
+  switch (active_isa()) {
+    case Isa::Avx512: return csr_isa_avx512();
+    case Isa::Avx2: return csr_isa_avx2();
+    default: return csr_isa_portable();
+  }
+}
+
+// Output rows computed into a tile and then written to Y together (16 KB
+// at P = 64 floats: the tile stays in L1 until it is transposed out).
+constexpr int64_t kChunkRows = 64;
+// A thread's share of Y above which it is streamed past the caches: half
+// of L2, past which the lines would be written back to L3 anyway.
+constexpr int64_t kStreamBytes = 1 << 20;
+
+thread_local SpmmArena t_csr;
+
+}  // namespace
+
+bool csr_panel_product(int64_t batch, int64_t rows, int64_t cols, const int32_t* row_ptr, const int32_t* col_idx,
+                       const float* values, const float* x, float* y, bool accumulate) {
+  if (batch <= kSpmmSkinnyBatch || rows <= 0) return false;
+  const SpmmIsa& isa = spmm_isa();
+  const CsrIsa& ci = csr_isa();
+  const int64_t P = isa.panel, lanes = isa.lanes;
+  const int64_t npan = panel_count(isa, batch);
+  const int nt = threads_for(static_cast<double>(batch) * static_cast<double>(row_ptr[rows]));
+  // Whole panels per thread when they divide evenly, else ranges of rows over shared panels.
+  const bool by_panel = npan % nt == 0 && (nt == 1 || batch % P == 0);
+  int64_t bounds[1025];
+  split_by(row_ptr, rows, by_panel ? 1 : nt, bounds);
+  const int64_t panel_floats = cols * P;
+  const int64_t shared = by_panel ? 0 : npan * panel_floats;
+  const int64_t own = by_panel ? panel_floats : 0;
+  t_csr.reserve((shared + nt * (own + kChunkRows * P)) * 4, 1 + 2 * nt);
+  float* xp = t_csr.take<float>(shared);
+  float* owns[1024];
+  float* tiles[1024];
+  for (int t = 0; t < nt; t++) {
+    owns[t] = t_csr.take<float>(own);
+    tiles[t] = t_csr.take<float>(kChunkRows * P);
+  }
+  const uintptr_t ya = reinterpret_cast<uintptr_t>(y);
+  const bool streaming = !accumulate && rows % lanes == 0 && ya % 4 == 0 &&
+                         static_cast<double>(batch) * static_cast<double>(rows) * 4 / nt > kStreamBytes;
+  // Y's columns o with (yoff + o) % lanes == 0 start vector-aligned in every row.
+  const int64_t yoff = static_cast<int64_t>(ya / 4 % static_cast<uintptr_t>(lanes));
+  if (!by_panel) pack_panels(isa, x, batch, cols, xp, false);
+  parallel_run(nt, [&](int t, int) {
+    const int64_t r0 = by_panel ? 0 : bounds[t], r1 = by_panel ? rows : bounds[t + 1];
+    float* tile = tiles[t];
+    for (int64_t p = by_panel ? t : 0; p < npan; p += by_panel ? nt : 1) {
+      const int64_t nb = panel_rows(isa, batch, p);
+      const int64_t pw = panel_width(isa, nb);
+      const int v = static_cast<int>(pw / lanes);
+      const float* xpp = xp + p * panel_floats;
+      if (by_panel) {
+        isa.pack(x + p * P * cols, cols, nb, cols, owns[t], pw);
+        xpp = owns[t];
+      }
+      float* yp = y + p * P * rows;
+      for (int64_t c0 = r0; c0 < r1;) {
+        const int64_t skew = (yoff + c0) % lanes;
+        const bool aligned = streaming && skew == 0;
+        // Unaligned, a short chunk first brings the next one to an aligned column.
+        const int64_t c1 = std::min(r1, c0 + (streaming && !aligned ? lanes - skew : kChunkRows));
+        ci.rows[v - 1](xpp, row_ptr + c0, col_idx, values, c1 - c0, tile);
+        if (aligned) {
+          ci.unpack_stream(tile, c1 - c0, nb, yp + c0, rows, pw);
+        } else {
+          isa.unpack(tile, c1 - c0, nb, yp + c0, rows, accumulate, pw);
+        }
+        c0 = c1;
+      }
+    }
+  });
+  return true;
+}
+
+}  // namespace sk
