@@ -11,15 +11,16 @@ namespace {
 // One row at a time, its weights dealt alternately to U accumulator sets so
 // that U·V independent sums hide the FMA latency even for V = 1 or 2.
 template <int V, int U>
-void csr_rows_impl(const float* xp, const int32_t* ptr, const int32_t* col, const float* val, int64_t n, float* tile) {
+void csr_rows_impl(const float* xp, const int32_t* ptr, int64_t stride, const int32_t* col, const float* val, int64_t n,
+                   float* tile, bool load_tile) {
   constexpr int64_t PW = V * kW;
-  for (int64_t i = 0; i < n; i++, tile += PW) {
+  for (int64_t i = 0; i < n; i++, tile += PW, ptr += stride) {
     vf acc[U][V];
     for (int u = 0; u < U; u++) {
-      for (int j = 0; j < V; j++) acc[u][j] = vf{};
+      for (int j = 0; j < V; j++) acc[u][j] = u == 0 && load_tile ? load(tile + j * kW) : vf{};
     }
-    int64_t s = ptr[i];
-    const int64_t end = ptr[i + 1];
+    int64_t s = ptr[0];
+    const int64_t end = ptr[1];
     for (; s + U <= end; s += U) {
 #pragma GCC unroll 4
       for (int u = 0; u < U; u++) {

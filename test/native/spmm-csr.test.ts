@@ -2,11 +2,12 @@
 // reference (src/kernels/ref/spmm-csr.ts) on every ISA, with 2 and then 1
 // threads. Shapes: W [O, K] in CSR; X [B, K]; Y [B, O]. The cases aim at the
 // path's seams: rows with no weights and one very long row; row counts that
-// straddle the 64-row tile chunks and the thread split; batch tails (panels
-// of 1, 2, 3 and 4 vectors, a narrow last panel), batches whose panels split
-// evenly between threads and ones that do not; and outputs large enough for
-// streaming stores, written at every alignment of Y, with rows a multiple of
-// the vector width or not, overwritten or accumulated.
+// straddle the 64-row tile chunks and the thread split; rows dense enough
+// for K blocks; batch tails (panels of 1, 2, 3 and 4 vectors, a narrow last
+// panel), batches whose panels split evenly between threads and ones that do
+// not; and outputs large enough for streaming stores, written at every
+// alignment of Y, with rows a multiple of the vector width or not,
+// overwritten or accumulated.
 import { CSRMatrix, Rng } from '../../src/index.js';
 import { csrSpmm } from '../../src/kernels/index.js';
 import { configLabel, nativeParity, randomFloats, requireNative } from '../helpers/native.js';
@@ -54,6 +55,9 @@ function cases(): Case[] {
   for (const rows of [1, 63, 65, 129, 200]) add(`${rows} rows`, randomCsr(rows, 33, () => rng.int(7), rng), [5, 17, 33, 64, 65]);
   // Panels that split evenly between two threads (128, 256), a narrow last panel (100, 130) and three panels (192).
   add('panel splits', randomCsr(97, 300, () => rng.int(41), rng), [100, 128, 130, 192, 256]);
+  // Rows dense enough for K blocks of 128 columns (32 at P = 16): blocks with no weights, a short last block,
+  // and one row holding every column beside empty ones.
+  add('K blocks', randomCsr(70, 1000, (r) => (r === 5 ? 1000 : r % 9 === 0 ? 0 : 300 + rng.int(400)), rng), [5, 33, 128, 130]);
   // A share of Y above 1 MB per thread: streaming stores at four alignments of Y; rows off the vector width
   // (no streaming) and accumulation (no streaming) beside them.
   add('streamed Y', randomCsr(4608, 24, () => rng.int(6), rng), [128, 130], [0, 1, 5, 9]);
