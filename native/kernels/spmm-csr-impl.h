@@ -9,19 +9,23 @@ namespace sk {
 namespace {
 
 // One row at a time, its weights dealt alternately to U accumulator sets so
-// that U·V independent sums hide the FMA latency even for V = 1 or 2.
+// that U·V independent sums hide the FMA latency even for V = 1 or 2. A row
+// runs from its cursor up to its end or to its first column at or past
+// `bend` (the K block's end), and leaves the cursor there for the next block.
 template <int V, int U>
-void csr_rows_impl(const float* xp, const int32_t* ptr, int64_t stride, const int32_t* col, const float* val, int64_t n,
-                   float* tile, bool load_tile) {
+void csr_rows_impl(const float* xp, int32_t* cur, const int32_t* end, int32_t bend, const int32_t* col, const float* val,
+                   int64_t n, float* tile, bool load_tile) {
   constexpr int64_t PW = V * kW;
-  for (int64_t i = 0; i < n; i++, tile += PW, ptr += stride) {
+  for (int64_t i = 0; i < n; i++, tile += PW) {
     vf acc[U][V];
     for (int u = 0; u < U; u++) {
       for (int j = 0; j < V; j++) acc[u][j] = u == 0 && load_tile ? load(tile + j * kW) : vf{};
     }
-    int64_t s = ptr[0];
-    const int64_t end = ptr[1];
-    for (; s + U <= end; s += U) {
+    int64_t s = cur[i];
+    const int64_t e = end[i];
+    // Columns rise along a row, so the last of U below bend vouches for all U; were they
+    // not to, each weight would still be taken exactly once (the last block has no bend).
+    for (; s + U <= e && col[s + U - 1] < bend; s += U) {
 #pragma GCC unroll 4
       for (int u = 0; u < U; u++) {
         const float* x = xp + static_cast<int64_t>(col[s + u]) * PW;
@@ -32,12 +36,13 @@ void csr_rows_impl(const float* xp, const int32_t* ptr, int64_t stride, const in
         for (int j = 0; j < V; j++) acc[u][j] += w * load(x + j * kW);
       }
     }
-    for (; s < end; s++) {
+    for (; s < e && col[s] < bend; s++) {
       const float* x = xp + static_cast<int64_t>(col[s]) * PW;
       asm("" : "+r"(x));
       const vf w = bcast(val + s);
       for (int j = 0; j < V; j++) acc[0][j] += w * load(x + j * kW);
     }
+    cur[i] = static_cast<int32_t>(s);
     for (int u = 1; u < U; u++) {
       for (int j = 0; j < V; j++) acc[0][j] += acc[u][j];
     }

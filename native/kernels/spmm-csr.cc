@@ -1,6 +1,7 @@
 // Driver of the CSR panel path (see spmm-csr.h), and the portable table of
 // its kernels (spmm-csr-impl.h).
 #include <algorithm>
+#include <climits>
 #include <cstdint>
 
 #include "cpu.h"
@@ -48,26 +49,6 @@ int64_t csr_block_width(int64_t rows, int64_t cols, int64_t nnz, int64_t P) {
   return per_block < kCsrMinBlockWeights ? cols : kc;
 }
 
-// bp[r·(nkb + 1) + b] for rows [r0, r1): where row r's weights in K block b
-// begin (the end of its last block at b = nkb). Columns rise along a row, so
-// the block only steps forward; were they not to, every weight would still
-// fall in exactly one of the row's segments, and the product stays exact.
-void block_starts(const int32_t* row_ptr, const int32_t* col, int64_t r0, int64_t r1, int64_t kc, int64_t nkb, int32_t* bp) {
-  for (int64_t r = r0; r < r1; r++) {
-    int32_t* t = bp + r * (nkb + 1);
-    const int32_t end = row_ptr[r + 1];
-    int64_t b = 0, bend = kc;
-    t[0] = row_ptr[r];
-    for (int32_t s = row_ptr[r]; s < end; s++) {
-      while (col[s] >= bend && b + 1 < nkb) {
-        t[++b] = s;
-        bend += kc;
-      }
-    }
-    while (b < nkb) t[++b] = end;
-  }
-}
-
 thread_local SpmmArena t_csr;
 
 }  // namespace
@@ -89,28 +70,26 @@ bool csr_panel_product(int64_t batch, int64_t rows, int64_t cols, const int32_t*
   const int64_t own = by_panel ? panel_floats : 0;
   const int64_t kc = csr_block_width(rows, cols, row_ptr[rows], P);
   const int64_t nkb = (cols + kc - 1) / kc;
-  const int64_t table = nkb > 1 ? rows * (nkb + 1) : 0;
-  t_csr.reserve((shared + table + nt * (own + kChunkRows * P)) * 4, 2 + 2 * nt);
+  t_csr.reserve((shared + nt * (own + kChunkRows * P + kChunkRows)) * 4, 1 + 3 * nt);
   float* xp = t_csr.take<float>(shared);
-  int32_t* bp = t_csr.take<int32_t>(table);
   float* owns[1024];
   float* tiles[1024];
+  int32_t* curs[1024];
   for (int t = 0; t < nt; t++) {
     owns[t] = t_csr.take<float>(own);
     tiles[t] = t_csr.take<float>(kChunkRows * P);
+    curs[t] = t_csr.take<int32_t>(kChunkRows);
   }
   const uintptr_t ya = reinterpret_cast<uintptr_t>(y);
   const bool streaming = !accumulate && rows % lanes == 0 && ya % 4 == 0 &&
                          static_cast<double>(batch) * static_cast<double>(rows) * 4 / nt > kStreamBytes;
   // Y's columns o with (yoff + o) % lanes == 0 start vector-aligned in every row.
   const int64_t yoff = static_cast<int64_t>(ya / 4 % static_cast<uintptr_t>(lanes));
-  if (nkb > 1) {
-    parallel_for(rows, 256, [&](int64_t r0, int64_t r1, int) { block_starts(row_ptr, col_idx, r0, r1, kc, nkb, bp); });
-  }
   if (!by_panel) pack_panels(isa, x, batch, cols, xp, false);
   parallel_run(nt, [&](int t, int) {
     const int64_t r0 = by_panel ? 0 : bounds[t], r1 = by_panel ? rows : bounds[t + 1];
     float* tile = tiles[t];
+    int32_t* cur = curs[t];
     for (int64_t p = by_panel ? t : 0; p < npan; p += by_panel ? nt : 1) {
       const int64_t nb = panel_rows(isa, batch, p);
       const int64_t pw = panel_width(isa, nb);
@@ -126,12 +105,11 @@ bool csr_panel_product(int64_t batch, int64_t rows, int64_t cols, const int32_t*
         const bool aligned = streaming && skew == 0;
         // Unaligned, a short chunk first brings the next one to an aligned column.
         const int64_t c1 = std::min(r1, c0 + (streaming && !aligned ? lanes - skew : kChunkRows));
-        if (nkb == 1) {
-          ci.rows[v - 1](xpp, row_ptr + c0, 1, col_idx, values, c1 - c0, tile, false);
-        } else {
-          for (int64_t b = 0; b < nkb; b++) {
-            ci.rows[v - 1](xpp, bp + c0 * (nkb + 1) + b, nkb + 1, col_idx, values, c1 - c0, tile, b > 0);
-          }
+        // Each row's cursor walks its weights block by block; the last block takes the rest.
+        std::copy(row_ptr + c0, row_ptr + c1, cur);
+        for (int64_t b = 0; b < nkb; b++) {
+          const int32_t bend = b + 1 < nkb ? static_cast<int32_t>((b + 1) * kc) : INT32_MAX;
+          ci.rows[v - 1](xpp, cur, row_ptr + c0 + 1, bend, col_idx, values, c1 - c0, tile, b > 0);
         }
         if (aligned) {
           ci.unpack_stream(tile, c1 - c0, nb, yp + c0, rows, pw);

@@ -19,10 +19,11 @@ namespace sk {
 // One instruction set's kernels of the path. Panels and tiles as in spmm-isa.h.
 struct CsrIsa {
   // Tile rows i < n (PW = (index + 1)·lanes floats each, back to back):
-  // tile[i] = (load ? tile[i] : 0) + Σ_{s in [ptr[i·stride], ptr[i·stride + 1])} val[s] · xp[col[s]]
-  // (xp rows PW floats apart).
-  void (*rows[4])(const float* xp, const int32_t* ptr, int64_t stride, const int32_t* col, const float* val, int64_t n,
-                  float* tile, bool load);
+  // tile[i] = (load ? tile[i] : 0) + Σ val[s] · xp[col[s]] (xp rows PW floats
+  // apart) over s from cur[i] up to end[i] or to the first col[s] >= bend;
+  // cur[i] moves to where the row stopped.
+  void (*rows[4])(const float* xp, int32_t* cur, const int32_t* end, int32_t bend, const int32_t* col, const float* val,
+                  int64_t n, float* tile, bool load);
   // y[0:nb, 0:no] (row stride ldy) = tile[0:no][0:nb] (tile rows pw apart) with
   // cache-bypassing stores; y + b·ldy must be vector-aligned for every b.
   void (*unpack_stream)(const float* tile, int64_t no, int64_t nb, float* y, int64_t ldy, int64_t pw);
