@@ -36,9 +36,10 @@ constexpr int64_t kStreamBytes = 1 << 20;
 // L1's 48 KB.
 constexpr int64_t kCsrBlockBytes = 32 << 10;
 // K blocks pay when a row holds at least this many weights in one: each
-// row pays a tile load and store per block, against panel rows from L2
-// (measured at 3072×768, batch 256: 20–30 % faster at 50 and 75 %
-// sparsity, even at about 19 weights per block, slower below).
+// row pays a tile load and store and a mispredicted loop exit per block,
+// against panel rows from L2 (the kernels alone, 3072×768 and 768×3072 at
+// batch 256: 15–30 % faster at 50 and 75 % sparsity, 64 and 32 weights per
+// block; even to 40 % slower at 85 %, 19 per block).
 constexpr double kCsrMinBlockWeights = 20;
 
 // Columns per K block for panels P floats wide: all of K unless blocks pay.
