@@ -8,8 +8,8 @@
 // rows straight off row_ptr (no per-row set-up), each row with two
 // accumulator sets instead of a group of rows; when the batch panels divide
 // evenly, each thread owns whole panels (packs its own, which stays in its
-// L2, and needs no hand-off); and an output larger than half of L2 is
-// written with streaming stores, which skip reading Y's lines first. Rows
+// L2, and needs no hand-off); and where X and Y together outgrow half of
+// L2, Y is written with streaming stores, which skip reading its lines first. Rows
 // dense enough (50–75 %) are cut into K blocks whose panel rows stay in L1;
 // each row keeps a cursor from block to block, so the cut costs no pass
 // over the column indices.

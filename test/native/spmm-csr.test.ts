@@ -5,7 +5,7 @@
 // straddle the 64-row tile chunks and the thread split; rows dense enough
 // for K blocks; batch tails (panels of 1, 2, 3 and 4 vectors, a narrow last
 // panel), batches whose panels split evenly between threads and ones that do
-// not; and outputs large enough for streaming stores, written at every
+// not; and X and Y large enough for streaming stores, Y written at every
 // alignment of Y, with rows a multiple of the vector width or not,
 // overwritten or accumulated.
 import { CSRMatrix, Rng } from '../../src/index.js';
@@ -58,9 +58,10 @@ function cases(): Case[] {
   // Rows dense enough for K blocks of 128 columns (32 at P = 16): blocks with no weights, a short last block,
   // and one row holding every column beside empty ones.
   add('K blocks', randomCsr(70, 1000, (r) => (r === 5 ? 1000 : r % 9 === 0 ? 0 : 300 + rng.int(400)), rng), [5, 33, 128, 130]);
-  // A share of Y above 1 MB per thread: streaming stores at four alignments of Y; rows off the vector width
-  // (no streaming) and accumulation (no streaming) beside them.
+  // A share of X and Y above 1 MB per thread: streaming stores at four alignments of Y, Y large or X large;
+  // rows off the vector width (no streaming) and accumulation (no streaming) beside them.
   add('streamed Y', randomCsr(4608, 24, () => rng.int(6), rng), [128, 130], [0, 1, 5, 9]);
+  add('streamed Y, large X', randomCsr(48, 8192, () => rng.int(60), rng), [70], [0, 3]);
   add('streamed Y, odd rows', randomCsr(4609, 24, () => rng.int(6), rng), [128], [3]);
   add('streamed Y, accumulate', randomCsr(4608, 24, () => rng.int(6), rng), [70], [2], true);
   add('accumulate', randomCsr(50, 64, () => rng.int(21), rng), [9, 64, 130], [0], true);
