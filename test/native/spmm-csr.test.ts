@@ -5,9 +5,8 @@
 // straddle the 64-row tile chunks and the thread split; rows dense enough
 // for K blocks; batch tails (panels of 1, 2, 3 and 4 vectors, a narrow last
 // panel), batches whose panels split evenly between threads and ones that do
-// not; and X and Y large enough for streaming stores, Y written at every
-// alignment of Y, with rows a multiple of the vector width or not,
-// overwritten or accumulated.
+// not; and X and Y large enough for streaming stores, Y at every alignment,
+// with rows a multiple of the vector width or not, overwritten or accumulated.
 import { CSRMatrix, Rng } from '../../src/index.js';
 import { csrSpmm } from '../../src/kernels/index.js';
 import { configLabel, nativeParity, randomFloats, requireNative } from '../helpers/native.js';
