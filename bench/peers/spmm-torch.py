@@ -6,6 +6,12 @@ in the same run (calls alternate, the best of each counts). Prints the same
 JSON lines as bench spmm with "impl": "torch", so the two compare case by
 case. Skips (exit 0, a message on stderr) when PyTorch is not installed.
 
+--layout says what the timed CSR call is given and must return:
+  xt-given   (default) Xᵀ made contiguous before timing, Yᵀ returned as a
+             transposed view: neither layout change is timed;
+  row-major  X [B, K] row-major in, Y [B, O] row-major out, as sparsekit's
+             csrSpmm (which packs X and transposes Y inside its time).
+
   /usr/bin/python3 bench/peers/spmm-torch.py --threads 1 --json   (Debian python3-torch lives in /usr/bin/python3)
   python3 bench/peers/spmm-torch.py --batches 256 --sparsities 0.9,0.99
 """
@@ -42,6 +48,7 @@ def main():
     parser.add_argument("--batches", default="256", help="batch sizes")
     parser.add_argument("--sparsities", default="0.5,0.75,0.9,0.95,0.99", help="CSR sparsities")
     parser.add_argument("--min-time", type=int, default=400, help="least time per case (ms)")
+    parser.add_argument("--layout", choices=("xt-given", "row-major"), default="xt-given", help="what the CSR call is given and returns (see above)")
     args = parser.parse_args()
     try:
         import torch
@@ -58,12 +65,16 @@ def main():
                 w = (torch.rand(rows, cols, generator=gen) * 2 - 1) * (torch.rand(rows, cols, generator=gen) >= sparsity)
                 w_csr = w.to_sparse_csr()
                 xt = x.t().contiguous()
-                dense_s, sparse_s = best_pair(lambda: torch.matmul(x, w.t()), lambda: torch.matmul(w_csr, xt).t(), args.min_time / 1000)
-                got = torch.matmul(w_csr, xt).t()
+                if args.layout == "xt-given":
+                    sparse = lambda: torch.matmul(w_csr, xt).t()
+                else:
+                    sparse = lambda: torch.matmul(w_csr, x.t().contiguous()).t().contiguous()
+                dense_s, sparse_s = best_pair(lambda: torch.matmul(x, w.t()), sparse, args.min_time / 1000)
+                got = sparse()
                 if not torch.allclose(got, torch.matmul(x, w.t()), rtol=1e-4, atol=1e-4):
                     sys.exit(f"spmm-torch: CSR result differs from dense at {shape} sparsity {sparsity}")
                 line = {
-                    "op": "spmm", "impl": "torch", "torch": torch.__version__, "format": "csr", "n": None, "m": None,
+                    "op": "spmm", "impl": "torch", "torch": torch.__version__, "layout": args.layout, "format": "csr", "n": None, "m": None,
                     "sparsity": sparsity, "block": None, "rows": rows, "cols": cols, "batch": batch, "threads": args.threads,
                     "dense_ms": round(dense_s * 1000, 3), "sparse_ms": round(sparse_s * 1000, 3), "speedup": round(dense_s / sparse_s, 2),
                 }

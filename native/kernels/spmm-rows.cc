@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "spmm-arena.h"
+#include "spmm-csr.h"
 #include "spmm-drive.h"
 
 namespace sk {
@@ -326,6 +327,7 @@ void nm_sddmm(int64_t batch, int64_t rows, int64_t cols, int n, int m, const uin
 
 void csr_spmm(int64_t batch, int64_t rows, int64_t cols, const int32_t* row_ptr, const int32_t* col_idx,
               const float* values, const float* x, float* y, bool accumulate) {
+  if (csr_panel_product(batch, rows, cols, row_ptr, col_idx, values, x, y, accumulate)) return;
   rows_product(spmm_isa(), csr_rows(rows, cols, row_ptr, col_idx, values), batch, x, y, accumulate);
 }
 

@@ -14,7 +14,9 @@
 // by stored weights. Small batches gather X directly (bandwidth-bound).
 // The N:M forward at one kept weight in 8 or fewer takes the lane path on
 // AVX-512 instead (spmm-nm-lanes.h): output rows in vector lanes, inputs
-// picked by permutes, so X needs no panels and Y no transposes.
+// picked by permutes, so X needs no panels and Y no transposes. The CSR
+// forward's panels go their own way (spmm-csr.h): one row at a time off
+// row_ptr, whole panels per thread, streaming stores for a large Y.
 #pragma once
 
 #include <cstdint>

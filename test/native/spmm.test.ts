@@ -21,21 +21,9 @@ import {
 } from '../../src/kernels/index.js';
 import { BSRMatrix, CSRMatrix, NMPacked, Rng, Tensor, transposeIndex } from '../../src/index.js';
 import { configLabel, nativeParity, nativeTest, randomFloats, requireNative } from '../helpers/native.js';
+import { assertWithinRounding } from '../helpers/rounding.js';
 
 const abs = (a: Float32Array): Float32Array => a.map(Math.abs);
-
-/**
- * |native − reference| <= (terms + 4)·2^-24·Σ|w·x| per element: the bound of
- * any summation order in fp32, from the reference run on absolute values.
- */
-function assertWithinRounding(actual: Float32Array, expected: Float32Array, absSum: Float32Array, terms: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  const u = (terms + 4) * 2 ** -24;
-  for (let i = 0; i < expected.length; i++) {
-    const tol = u * absSum[i]! + 1e-30;
-    if (!(Math.abs(actual[i]! - expected[i]!) <= tol)) assert.fail(`${what}[${i}]: ${actual[i]} vs reference ${expected[i]} (tolerance ${tol.toExponential(2)})`);
-  }
-}
 
 function randomNM(rows: number, cols: number, n: number, m: number, rng: Rng): Tensor {
   const d = new Float32Array(rows * cols);
