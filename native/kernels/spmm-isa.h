@@ -71,7 +71,7 @@ struct SpmmIsa {
 
 // Patterns the wide-panel path handles: the positions of 64 columns' slots fill at most one 64-bit word.
 inline bool nm_panel_fits(int n, int m) {
-  return (n == 1 && (m == 2 || m == 4 || m == 8 || m == 16 || m == 32)) || (n == 2 && (m == 4 || m == 8));
+  return (n == 1 && (m == 2 || m == 4)) || (n == 2 && (m == 4 || m == 8));
 }
 
 // Group sizes the lane path handles: a group lies inside one chunk of 16 columns, or is the chunk of 32.

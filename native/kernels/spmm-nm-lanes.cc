@@ -3,7 +3,6 @@
 // blocks once per call, then sweep them in groups that stay in L2 while
 // every batch tile passes over the group.
 #include <algorithm>
-#include <cstdlib>
 
 #include "spmm-arena.h"
 #include "spmm-drive.h"
@@ -27,7 +26,7 @@ bool lanes_pay(int n, int m, int64_t batch) {
 bool nm_lanes_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* values,
                       const uint8_t* positions, const float* x, float* y, bool accumulate) {
   const SpmmIsa& isa = spmm_isa();
-  if (isa.nm_lanes == nullptr || !nm_lanes_fits(m) || !lanes_pay(n, m, batch) || std::getenv("SK_NOLANES")) return false;
+  if (isa.nm_lanes == nullptr || !nm_lanes_fits(m) || !lanes_pay(n, m, batch)) return false;
   const int bits = __builtin_ctz(static_cast<unsigned>(m));
   const int64_t spr = cols / m * n;
   const int64_t row_bytes = (spr * bits + 7) / 8;

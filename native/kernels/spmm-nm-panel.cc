@@ -3,7 +3,6 @@
 // threads take equal ranges of output rows and, per panel, sweep a tile of
 // rows over K blocks whose panel rows stay in L1, then transpose the tile into Y.
 #include <algorithm>
-#include <cstdlib>
 
 #include "spmm-arena.h"
 #include "spmm-drive.h"
@@ -18,12 +17,10 @@ constexpr int64_t kWideBlockBytes = 32 << 10;
 // Output rows of a tile: 384 KB at 128 floats a row, in L2 beside the panel.
 constexpr int64_t kWideTileRows = 768;
 
-thread_local SpmmArena t_wide;
+// Outputs above this size (L2) are written by non-temporal stores.
+constexpr int64_t kStreamBytes = 2 << 20;
 
-int64_t env_or(const char* name, int64_t dflt) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? dflt : std::atoll(v);
-}
+thread_local SpmmArena t_wide;
 
 }  // namespace
 
@@ -36,8 +33,7 @@ bool nm_panel_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, c
   const int64_t row_bytes = (spr * bits + 7) / 8;
   const int64_t npan = (batch + kWidePanel - 1) / kWidePanel;
   const int nt = static_cast<int>(std::min<int64_t>(threads_for(static_cast<double>(batch) * rows * spr), rows));
-  const int64_t tile_rows = env_or("SK_NMP_TILE", kWideTileRows);
-  const int64_t block_bytes = env_or("SK_NMP_BLOCK", kWideBlockBytes);
+  const int64_t tile_rows = kWideTileRows;
   t_wide.reserve(npan * cols * kWidePanel * 4 + nt * tile_rows * kWidePanel * 4, 1 + nt);
   float* xp = t_wide.take<float>(npan * cols * kWidePanel);
   float* tiles[1024];
@@ -59,7 +55,8 @@ bool nm_panel_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, c
   });
   int64_t bounds[1025];
   split_by(nullptr, rows, nt, bounds);
-  const bool stream = env_or("SK_NMP_STREAM", 1) != 0 && isa.unpack_stream != nullptr && batch * rows * 4 > (int64_t{1} << 21);
+  // Y larger than L2 goes around the caches.
+  const bool stream = isa.unpack_stream != nullptr && batch * rows * 4 > kStreamBytes;
   parallel_run(nt, [&](int t, int) {
     const int64_t r0 = bounds[t], r1 = bounds[t + 1];
     float* tile = tiles[t];
@@ -68,7 +65,7 @@ bool nm_panel_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, c
       const int v = vecs(p);
       const int64_t pw = 16 * v;
       // K blocks of whole 64-column chunks whose panel rows fit the L1 share.
-      const int64_t kc = std::max<int64_t>(1, block_bytes / (pw * 4) / 64) * 64;
+      const int64_t kc = std::max<int64_t>(1, kWideBlockBytes / (pw * 4) / 64) * 64;
       const int64_t spb = kc / m * n;
       const float* xpp = xp + p * cols * kWidePanel;
       for (int64_t i0 = r0; i0 < r1; i0 += tile_rows) {

@@ -142,10 +142,7 @@ void nm_panel_impl(int n, int m, int v, const float* xp, const uint8_t* pos, int
     case 2 * 4 + 1: return nm_panel_pattern<1, 2>(v, xp, pos, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
     case 4 * 4 + 1: return nm_panel_pattern<1, 4>(v, xp, pos, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
     case 4 * 4 + 2: return nm_panel_pattern<2, 4>(v, xp, pos, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
-    case 8 * 4 + 1: return nm_panel_pattern<1, 8>(v, xp, pos, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
     case 8 * 4 + 2: return nm_panel_pattern<2, 8>(v, xp, pos, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
-    case 16 * 4 + 1: return nm_panel_pattern<1, 16>(v, xp, pos, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
-    case 32 * 4 + 1: return nm_panel_pattern<1, 32>(v, xp, pos, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
     default: return;
   }
 }
