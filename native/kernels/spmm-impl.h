@@ -313,6 +313,7 @@ void decode_impl(const uint8_t* row, int64_t row_bytes, int bits, const int32_t*
 
 // The lane path needs transpose_square and decode_impl above.
 #include "spmm-nm-lanes.h"
+#include "spmm-nm-panel.h"
 
 namespace sk {
 namespace {
@@ -349,6 +350,8 @@ SpmmIsa make_spmm_isa() {
   isa.nm_dot = nm_dot_impl;
   isa.nm_lanes = nm_lanes_impl;
   isa.nm_lanes_layout = nm_lanes_layout_impl;
+  isa.nm_panel = nm_panel_impl;
+  isa.unpack_stream = unpack_stream_impl;
 #endif
   return isa;
 }

@@ -33,19 +33,39 @@ constexpr int64_t kValueLead = 512;
 // column inside the window. Needs n | 16, log2 m <= 4 and w <= 128.
 // For rows r < nr (positions pos + r·row_bytes, values val + r·spr):
 // out[b·ldo + r] = (accumulate ? out[b·ldo + r] : 0) + Σ_s val[s] · x[b·ldx + col(s)] for b < nb.
-void nm_dot_impl(const uint8_t* pos_rows, int64_t row_bytes, int bits, int n, int m, const float* val_rows, int64_t spr,
-                 int64_t nr, const float* x, int64_t ldx, int64_t nb, float* out_rows, int64_t ldo, bool accumulate) {
-  const int64_t w = 16 * m / n;
+// The window width W = 16·m/n and the position bits are constants, so the
+// permutes needed and the bit arithmetic fold away.
+template <int W, int BITS>
+void nm_dot_rows(const uint8_t* pos_rows, int64_t row_bytes, int n, int m, const float* val_rows, int64_t spr, int64_t nr,
+                 const float* x, int64_t ldx, int64_t nb, float* out_rows, int64_t ldo, bool accumulate) {
+  constexpr int64_t w = W;
+  constexpr int bits = BITS;
   const int64_t full = spr / 16 * 16;
   const __m512i mask = _mm512_set1_epi32((1 << bits) - 1);
+  // Slot l's position starts at bit l·bits of the 64-bit word: bytes pick[l] (a
+  // byte shuffle of the word broadcast from memory: one shuffle-port
+  // instruction, not three), then a shift by the rest. Its group lies in
+  // 32-column segment (l / n)·m / 32 of the window, so which permute serves
+  // it is a constant mask, not a test of the index.
+  alignas(64) int8_t pick_bytes[64];
   alignas(64) int32_t shift[16], base[16];
+  __mmask16 seg1 = 0, seg2 = 0;
   for (int l = 0; l < 16; l++) {
-    shift[l] = (l % 8) * bits;
+    const int b = l * bits / 8;
+    for (int h = 0; h < 4; h++) pick_bytes[4 * l + h] = h < 2 && b + h < 8 ? static_cast<int8_t>(b + h) : int8_t{-128};
+    shift[l] = l * bits % 8;
     base[l] = l / n * m;
+    const int seg = l / n * m / 32;
+    if (seg & 1) seg1 = static_cast<__mmask16>(seg1 | (1u << l));
+    if (seg & 2) seg2 = static_cast<__mmask16>(seg2 | (1u << l));
   }
+  const __m512i vpick = _mm512_load_si512(pick_bytes);
   const __m512i vshift = _mm512_load_si512(shift);
   const __m512i vbase = _mm512_load_si512(base);
-  const __m512i bit5 = _mm512_set1_epi32(32), bit6 = _mm512_set1_epi32(64);
+  // The word-at-a-time decode of the last slots of a row, where fewer than 8 bytes remain.
+  alignas(64) int32_t shift_word[16];
+  for (int l = 0; l < 16; l++) shift_word[l] = (l % 8) * bits;
+  const __m512i vshift_word = _mm512_load_si512(shift_word);
   for (int64_t r = 0; r < nr; r++) {
   const uint8_t* pos = pos_rows + r * row_bytes;
   const float* val = val_rows + r * spr;
@@ -55,20 +75,27 @@ void nm_dot_impl(const uint8_t* pos_rows, int64_t row_bytes, int bits, int n, in
     // x at the 16 slots from s on, whose window starts at xw.
     auto pick = [&](int64_t s, const float* xw) {
       // 16 positions: bits·16 <= 64 bits starting on a byte (s·bits is a multiple of 8).
-      const int64_t at = s * bits / 8;
-      const uint64_t word = at + 8 <= row_bytes ? load64_upto(pos + at, 8) : load64_upto(pos + at, row_bytes - at);
-      const __m512i lo = _mm512_castsi256_si512(_mm256_set1_epi32(static_cast<int32_t>(word)));
-      const __m512i both = _mm512_inserti32x8(lo, _mm256_set1_epi32(static_cast<int32_t>(word >> (8 * bits))), 1);
-      const __m512i idx = _mm512_add_epi32(vbase, _mm512_and_si512(_mm512_srlv_epi32(both, vshift), mask));
+      const int64_t at = (s * bits) >> 3;
+      __m512i idx;
+      if (at + 8 <= row_bytes) {
+        uint64_t word;
+        std::memcpy(&word, pos + at, 8);
+        const __m512i both = _mm512_shuffle_epi8(_mm512_set1_epi64(static_cast<int64_t>(word)), vpick);
+        idx = _mm512_add_epi32(vbase, _mm512_and_si512(_mm512_srlv_epi32(both, vshift), mask));
+      } else {
+        const uint64_t word = load64_upto(pos + at, row_bytes - at);
+        const __m512i lo = _mm512_castsi256_si512(_mm256_set1_epi32(static_cast<int32_t>(word)));
+        const __m512i both = _mm512_inserti32x8(lo, _mm256_set1_epi32(static_cast<int32_t>(word >> (8 * bits))), 1);
+        idx = _mm512_add_epi32(vbase, _mm512_and_si512(_mm512_srlv_epi32(both, vshift_word), mask));
+      }
       __m512 g = _mm512_permutex2var_ps(_mm512_loadu_ps(xw), idx, _mm512_loadu_ps(xw + 16));
       if (w > 32) {
         const __m512 p1 = _mm512_permutex2var_ps(_mm512_loadu_ps(xw + 32), idx, _mm512_loadu_ps(xw + 48));
-        const __mmask16 hi = _mm512_test_epi32_mask(idx, bit5);
-        g = _mm512_mask_blend_ps(hi, g, p1);
+        g = _mm512_mask_blend_ps(seg1, g, p1);
         if (w > 64) {
           const __m512 p2 = _mm512_permutex2var_ps(_mm512_loadu_ps(xw + 64), idx, _mm512_loadu_ps(xw + 80));
           const __m512 p3 = _mm512_permutex2var_ps(_mm512_loadu_ps(xw + 96), idx, _mm512_loadu_ps(xw + 112));
-          g = _mm512_mask_blend_ps(_mm512_test_epi32_mask(idx, bit6), g, _mm512_mask_blend_ps(hi, p2, p3));
+          g = _mm512_mask_blend_ps(seg2, g, _mm512_mask_blend_ps(seg1, p2, p3));
         }
       }
       return g;
@@ -79,10 +106,10 @@ void nm_dot_impl(const uint8_t* pos_rows, int64_t row_bytes, int bits, int n, in
       // The values stream from L3 or memory: ask for them well ahead.
       _mm_prefetch(reinterpret_cast<const char*>(val + s + kValueLead), _MM_HINT_T0);
       _mm_prefetch(reinterpret_cast<const char*>(val + s + kValueLead + 16), _MM_HINT_T0);
-      acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(val + s), pick(s, xb + s / 16 * w), acc0);
-      acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(val + s + 16), pick(s + 16, xb + s / 16 * w + w), acc1);
+      acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(val + s), pick(s, xb + (s >> 4) * w), acc0);
+      acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(val + s + 16), pick(s + 16, xb + (s >> 4) * w + w), acc1);
     }
-    if (s < full) acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(val + s), pick(s, xb + s / 16 * w), acc0);
+    if (s < full) acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(val + s), pick(s, xb + (s >> 4) * w), acc0);
     float sum = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
     for (int64_t s = full; s < spr; s++) {
       int64_t bit = s * bits, p = 0;
@@ -92,6 +119,26 @@ void nm_dot_impl(const uint8_t* pos_rows, int64_t row_bytes, int bits, int n, in
     out[b * ldo] = accumulate ? out[b * ldo] + sum : sum;
   }
   }
+}
+
+template <int W>
+void nm_dot_bits(const uint8_t* pos, int64_t row_bytes, int bits, int n, int m, const float* val, int64_t spr, int64_t nr,
+                 const float* x, int64_t ldx, int64_t nb, float* out, int64_t ldo, bool accumulate) {
+  switch (bits) {
+    case 1: return nm_dot_rows<W, 1>(pos, row_bytes, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
+    case 2: return nm_dot_rows<W, 2>(pos, row_bytes, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
+    case 3: return nm_dot_rows<W, 3>(pos, row_bytes, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
+    default: return nm_dot_rows<W, 4>(pos, row_bytes, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
+  }
+}
+
+// The table entry (nm_dot_fits: W is 32, 64 or 128 and bits at most 4).
+void nm_dot_impl(const uint8_t* pos, int64_t row_bytes, int bits, int n, int m, const float* val, int64_t spr, int64_t nr,
+                 const float* x, int64_t ldx, int64_t nb, float* out, int64_t ldo, bool accumulate) {
+  const int w = 16 * m / n;
+  if (w <= 32) return nm_dot_bits<32>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
+  if (w <= 64) return nm_dot_bits<64>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
+  return nm_dot_bits<128>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
 }
 #endif
 

@@ -313,6 +313,7 @@ Rows csr_rows(int64_t rows, int64_t cols, const int32_t* ptr, const int32_t* col
 void nm_spmm(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* values, const uint8_t* positions,
              const float* x, float* y, bool accumulate) {
   if (nm_lanes_product(batch, rows, cols, n, m, values, positions, x, y, accumulate)) return;
+  if (nm_panel_product(batch, rows, cols, n, m, values, positions, x, y, accumulate)) return;
   t_extra.reserve(cols / m * n * 4, 1);
   const Rows rs = nm_rows(rows, cols, n, m, values, positions, t_extra.take<int32_t>(cols / m * n));
   rows_product(spmm_isa(), rs, batch, x, y, accumulate);

@@ -139,6 +139,18 @@ function allChecks(): Check[] {
     [40, 2048, 1, 8, [11]],
     [35, 1536, 3, 32, [10]],
     [300, 8192, 1, 16, [6]],
+    // The wide-panel path (n/m of 1/2 to 1/4 at batch > 4, AVX-512): panels of 1, 2, 4 and 8 vectors
+    // (batch 5, 20, 40, 100) and a full one beside a narrow one (130); groups of three rows and one or two
+    // left over; a last chunk short of 64 columns (100, 24); K blocks of 64 columns (8 vectors) and of
+    // 512 (1 vector, 1100 columns); position streams ending inside a word (3:8 is not on the path, 2:8 is).
+    [7, 100, 1, 4, [5, 20, 40, 100, 130]],
+    [8, 24, 2, 4, [17, 65]],
+    [10, 1100, 2, 4, [6, 70]],
+    [5, 200, 1, 2, [33]],
+    [11, 136, 2, 8, [9, 129]],
+    [4, 320, 2, 4, [257]],
+    // More rows than one tile of the wide path (768), split between threads mid-tile.
+    [1601, 64, 1, 4, [6]],
   ] as const) {
     add(NMPacked.fromDense(randomNM(rows, cols, n, m, rng), { n, m }), `nm ${n}:${m} ${rows}x${cols}`, batches);
   }
@@ -206,6 +218,25 @@ nativeParity({
         nmSpmm.reference(batch, 9, cols, n, 8, w.values, w.positions, x, want, true);
         const terms = w.slotsPerRow;
         assertWithinRounding(got, want, new Float32Array(want.length).fill(terms + 1), terms + 1, `accumulate ${n}:8 batch ${batch} ${configLabel(cfg)}`);
+      }
+    }
+  },
+  'sparse products: outputs larger than L2 (non-temporal stores of the wide N:M path) at every alignment of Y': (cfg) => {
+    const rng = new Rng(9);
+    // 130 × 4112 floats pass 2 MB; 4100 rows (not a multiple of 16) take the plain stores.
+    for (const rows of [4112, 4100]) {
+      const cols = 8;
+      const w = NMPacked.fromDense(randomNM(rows, cols, 2, 4, rng), { n: 2, m: 4 });
+      const batch = 130;
+      const x = randomFloats(batch * cols, rng);
+      const want = new Float32Array(batch * rows);
+      nmSpmm.reference(batch, rows, cols, 2, 4, w.values, w.positions, x, want, false);
+      for (const shift of rows === 4112 ? [0, 1, 3, 13] : [0]) {
+        for (const accumulate of [false, true]) {
+          const got = new Float32Array(batch * rows + 16).subarray(shift, shift + batch * rows).fill(accumulate ? 0 : Number.NaN);
+          requireNative(nmSpmm)(batch, rows, cols, 2, 4, w.values, w.positions, x, got, accumulate);
+          assertWithinRounding(got, want, new Float32Array(want.length).fill(8), 4, `2:4 ${rows}x${cols} batch ${batch} y offset ${shift} accumulate ${accumulate} ${configLabel(cfg)}`);
+        }
       }
     }
   },

@@ -1,20 +1,30 @@
 /**
- * `sparsekit bench spmm`: the sparse forward Y = X·Wᵀ (W [O, K] in N:M,
- * CSR or BSR) against our dense GEMM on the same weight shape, both timed in
- * the same run with the same threads: dense and sparse calls alternate and
- * the best of each counts, so a busy machine slows both alike.
- * Shapes: W [O, K] (rows O, cols K); X [B, K]; Y [B, O].
+ * `sparsekit bench spmm`: the sparse products of a Linear layer (W [O, K] in
+ * N:M, CSR or BSR) against our dense GEMM doing the same product, both timed
+ * in the same run with the same threads: dense and sparse calls alternate and
+ * the best of each counts, so a busy machine slows both alike. Ops: the
+ * forward Y = X·Wᵀ ('spmm'), the input gradient dX = dY·W
+ * ('spmm_transposed') and the weight gradient dW = dYᵀ·X, sampled at W's
+ * entries ('sddmm'; dense computes every entry).
+ * Shapes: W [O, K] (rows O, cols K); X, dX [B, K]; Y, dY [B, O].
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { packDense, type FormatName, type FormatSpec, type SparseMatrix } from '../../formats/index.js';
-import { gemm, nmSpmm, csrSpmm, bsrSpmm } from '../../kernels/index.js';
+import { transposeIndex } from '../../formats/index.js';
+import { gemm, nmSpmm, csrSpmm, bsrSpmm, spmmTransposed, bsrSpmmTransposed, nmSddmm, csrSddmm, bsrSddmm } from '../../kernels/index.js';
 import { loadNative, nativeLoadError, rebuildHint } from '../../kernels/native/binding.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { ArgumentError, BackendError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 
+/** The product a case times: forward, input gradient or weight gradient. */
+export type SpmmOp = 'spmm' | 'spmm_transposed' | 'sddmm';
+export const SPMM_OPS: readonly SpmmOp[] = ['spmm', 'spmm_transposed', 'sddmm'];
+
 /** One benchmark case: a weight layout and sparsity on one shape and batch. */
 export interface SpmmCase {
+  /** Default 'spmm'. */
+  readonly op?: SpmmOp;
   readonly format: FormatName;
   /** N:M pattern (format 'nm'). */
   readonly n?: number;
@@ -30,7 +40,7 @@ export interface SpmmCase {
 
 /** One line of `bench spmm --json`. */
 export interface SpmmBenchResult {
-  readonly op: 'spmm';
+  readonly op: SpmmOp;
   readonly format: FormatName;
   readonly n: number | null;
   readonly m: number | null;
@@ -76,19 +86,23 @@ export const DEFAULT_BSR: ReadonlyArray<readonly [number, number]> = [
 
 /**
  * Every default case: N:M 2:4 … 1:32, CSR at 50–99 % and BSR, on both
- * weight shapes at batch 256 and 1.
+ * weight shapes at batch 256 and 1, for each op (default: all three).
  *
  * @example
- * defaultSpmmCases({ formats: ['nm'], batches: [256] }).length; // 10
+ * defaultSpmmCases({ formats: ['nm'], batches: [256], ops: ['spmm'] }).length; // 10
  */
-export function defaultSpmmCases(filter: { formats?: readonly FormatName[]; batches?: readonly number[]; shapes?: ReadonlyArray<readonly [number, number]> } = {}): SpmmCase[] {
+export function defaultSpmmCases(
+  filter: { formats?: readonly FormatName[]; batches?: readonly number[]; shapes?: ReadonlyArray<readonly [number, number]>; ops?: readonly SpmmOp[] } = {},
+): SpmmCase[] {
   const formats = filter.formats ?? ['nm', 'csr', 'bsr'];
   const out: SpmmCase[] = [];
-  for (const [rows, cols] of filter.shapes ?? DEFAULT_SPMM_SHAPES) {
-    for (const batch of filter.batches ?? DEFAULT_SPMM_BATCHES) {
-      if (formats.includes('nm')) for (const [n, m] of DEFAULT_NM) out.push({ format: 'nm', n, m, sparsity: 1 - n / m, rows, cols, batch });
-      if (formats.includes('csr')) for (const sparsity of DEFAULT_CSR_SPARSITY) out.push({ format: 'csr', sparsity, rows, cols, batch });
-      if (formats.includes('bsr')) for (const [block, sparsity] of DEFAULT_BSR) out.push({ format: 'bsr', block, sparsity, rows, cols, batch });
+  for (const op of filter.ops ?? SPMM_OPS) {
+    for (const [rows, cols] of filter.shapes ?? DEFAULT_SPMM_SHAPES) {
+      for (const batch of filter.batches ?? DEFAULT_SPMM_BATCHES) {
+        if (formats.includes('nm')) for (const [n, m] of DEFAULT_NM) out.push({ op, format: 'nm', n, m, sparsity: 1 - n / m, rows, cols, batch });
+        if (formats.includes('csr')) for (const sparsity of DEFAULT_CSR_SPARSITY) out.push({ op, format: 'csr', sparsity, rows, cols, batch });
+        if (formats.includes('bsr')) for (const [block, sparsity] of DEFAULT_BSR) out.push({ op, format: 'bsr', block, sparsity, rows, cols, batch });
+      }
     }
   }
   return out;
@@ -123,24 +137,59 @@ export function randomSparseWeight(cs: SpmmCase, rng: Rng): SparseMatrix {
   return packDense(new Tensor(d, [rows, cols]), spec);
 }
 
-/** The native sparse forward of w, bound to its arrays. */
-function sparseCall(w: SparseMatrix, x: Float32Array, y: Float32Array, batch: number): () => void {
-  const fn = (k: { native: unknown }): never => {
-    if (k.native === null) throw new BackendError(`bench spmm: the native addon lacks the ${w.format} kernels; it is out of date: ${rebuildHint}`);
-    return k.native as never;
-  };
+/** Arrays of one case: X [B, K], dY [B, O], and an output for each side. */
+interface CaseArrays {
+  readonly x: Float32Array;
+  readonly dy: Float32Array;
+  readonly out: Float32Array;
+  readonly denseOut: Float32Array;
+}
+
+const nativeOf = (k: { native: unknown; kernelName: string }): never => {
+  if (k.native === null) throw new BackendError(`bench spmm: the native addon lacks the ${k.kernelName} kernel; it is out of date: ${rebuildHint}`);
+  return k.native as never;
+};
+
+/** The native sparse product of the case's op, bound to its arrays. */
+function sparseCall(op: SpmmOp, w: SparseMatrix, a: CaseArrays, batch: number): () => void {
+  const { x, dy, out } = a;
+  if (op === 'spmm_transposed') {
+    const t = transposeIndex(w);
+    if (w.format === 'bsr') {
+      const f = nativeOf(bsrSpmmTransposed) as typeof bsrSpmmTransposed.reference;
+      return () => f(batch, w.rows, w.cols, w.blockRows, w.blockCols, t.ptr, t.row, t.perm, w.values, dy, out, false);
+    }
+    const f = nativeOf(spmmTransposed) as typeof spmmTransposed.reference;
+    return () => f(batch, w.rows, w.cols, t.ptr, t.row, t.perm, w.values, dy, out, false);
+  }
+  if (op === 'sddmm') {
+    switch (w.format) {
+      case 'nm': {
+        const f = nativeOf(nmSddmm) as typeof nmSddmm.reference;
+        return () => f(batch, w.rows, w.cols, w.n, w.m, w.positions, x, dy, out, false);
+      }
+      case 'csr': {
+        const f = nativeOf(csrSddmm) as typeof csrSddmm.reference;
+        return () => f(batch, w.rows, w.cols, w.rowPtr, w.colIdx, x, dy, out, false);
+      }
+      case 'bsr': {
+        const f = nativeOf(bsrSddmm) as typeof bsrSddmm.reference;
+        return () => f(batch, w.rows, w.cols, w.blockRows, w.blockCols, w.rowPtr, w.colIdx, x, dy, out, false);
+      }
+    }
+  }
   switch (w.format) {
     case 'nm': {
-      const f = fn(nmSpmm) as typeof nmSpmm.reference;
-      return () => f(batch, w.rows, w.cols, w.n, w.m, w.values, w.positions, x, y, false);
+      const f = nativeOf(nmSpmm) as typeof nmSpmm.reference;
+      return () => f(batch, w.rows, w.cols, w.n, w.m, w.values, w.positions, x, out, false);
     }
     case 'csr': {
-      const f = fn(csrSpmm) as typeof csrSpmm.reference;
-      return () => f(batch, w.rows, w.cols, w.rowPtr, w.colIdx, w.values, x, y, false);
+      const f = nativeOf(csrSpmm) as typeof csrSpmm.reference;
+      return () => f(batch, w.rows, w.cols, w.rowPtr, w.colIdx, w.values, x, out, false);
     }
     case 'bsr': {
-      const f = fn(bsrSpmm) as typeof bsrSpmm.reference;
-      return () => f(batch, w.rows, w.cols, w.blockRows, w.blockCols, w.rowPtr, w.colIdx, w.values, x, y, false);
+      const f = nativeOf(bsrSpmm) as typeof bsrSpmm.reference;
+      return () => f(batch, w.rows, w.cols, w.blockRows, w.blockCols, w.rowPtr, w.colIdx, w.values, x, out, false);
     }
   }
 }
@@ -197,17 +246,25 @@ export function benchSpmm(opts: BenchSpmmOptions = {}): SpmmBenchResult[] {
         weights.set(cs, w);
       }
       const { rows, cols, batch } = cs;
+      const op = cs.op ?? 'spmm';
       const wd = w.toDense().data;
       const x = Float32Array.from({ length: batch * cols }, () => rng.uniform(-1, 1));
-      const yd = new Float32Array(batch * rows);
-      const ys = new Float32Array(batch * rows);
-      const [denseMs, sparseMs] = timePair(
-        () => dense(1, false, true, batch, rows, cols, 1, x, 0, cols, wd, 0, cols, 0, yd, 0, rows),
-        sparseCall(w, x, ys, batch),
-        minTimeMs,
-      );
+      const dy = Float32Array.from({ length: batch * rows }, () => rng.uniform(-1, 1));
+      const a: CaseArrays = op === 'spmm'
+        ? { x, dy, out: new Float32Array(batch * rows), denseOut: new Float32Array(batch * rows) }
+        : op === 'spmm_transposed'
+          ? { x, dy, out: new Float32Array(batch * cols), denseOut: new Float32Array(batch * cols) }
+          : { x, dy, out: new Float32Array(w.values.length), denseOut: new Float32Array(rows * cols) };
+      const d = a.denseOut;
+      // The dense twin of each op: Y = X·Wᵀ, dX = dY·W, dW = dYᵀ·X (every entry).
+      const denseCall = op === 'spmm'
+        ? () => dense(1, false, true, batch, rows, cols, 1, x, 0, cols, wd, 0, cols, 0, d, 0, rows)
+        : op === 'spmm_transposed'
+          ? () => dense(1, false, false, batch, cols, rows, 1, dy, 0, rows, wd, 0, cols, 0, d, 0, cols)
+          : () => dense(1, true, false, rows, cols, batch, 1, dy, 0, rows, x, 0, cols, 0, d, 0, cols);
+      const [denseMs, sparseMs] = timePair(denseCall, sparseCall(op, w, a, batch), minTimeMs);
       const r: SpmmBenchResult = {
-        op: 'spmm',
+        op,
         format: cs.format,
         n: cs.format === 'nm' ? (cs.n ?? null) : null,
         m: cs.format === 'nm' ? (cs.m ?? null) : null,
@@ -229,9 +286,10 @@ export function benchSpmm(opts: BenchSpmmOptions = {}): SpmmBenchResult[] {
 }
 
 function describe(r: SpmmBenchResult): string {
-  if (r.format === 'nm') return `nm ${r.n}:${r.m}`;
-  if (r.format === 'bsr') return `bsr ${r.block}x${r.block} ${Math.round(r.sparsity * 100)}%`;
-  return `csr ${Math.round(r.sparsity * 1000) / 10}%`;
+  const op = r.op === 'spmm' ? '' : r.op === 'sddmm' ? ' dW' : ' dX';
+  if (r.format === 'nm') return `nm ${r.n}:${r.m}${op}`;
+  if (r.format === 'bsr') return `bsr ${r.block}x${r.block} ${Math.round(r.sparsity * 100)}%${op}`;
+  return `csr ${Math.round(r.sparsity * 1000) / 10}%${op}`;
 }
 
 /** One aligned text row per result (the header first when `header` is set). */
@@ -239,7 +297,7 @@ export function formatSpmmRow(r: SpmmBenchResult | null): string {
   const cells = r === null
     ? ['format', 'shape', 'batch', 'threads', 'dense ms', 'sparse ms', 'speedup']
     : [describe(r), `${r.rows}x${r.cols}`, String(r.batch), String(r.threads), r.dense_ms.toFixed(3), r.sparse_ms.toFixed(3), `${r.speedup.toFixed(2)}x`];
-  const widths = [14, 10, 6, 8, 10, 10, 8];
+  const widths = [17, 10, 6, 8, 10, 10, 8];
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 }
 
@@ -255,6 +313,12 @@ function formatList(value: string): FormatName[] {
   return out as FormatName[];
 }
 
+function opList(value: string): SpmmOp[] {
+  const out = value.split(',').map((v) => v.trim());
+  for (const o of out) if (!(SPMM_OPS as readonly string[]).includes(o)) throw new InvalidArgumentError(`"${o}" is not an op (${SPMM_OPS.join(', ')}).`);
+  return out as SpmmOp[];
+}
+
 function shapeList(value: string): Array<[number, number]> {
   return value.split(',').map((item) => {
     const match = /^\s*(\d+)x(\d+)\s*$/i.exec(item);
@@ -266,15 +330,17 @@ function shapeList(value: string): Array<[number, number]> {
 /** The `spmm` subcommand of `bench`. */
 export function benchSpmmCommand(): Command {
   return new Command('spmm')
-    .description('sparse Y = X·Wᵀ (N:M, CSR, BSR) against the dense GEMM, same run and threads')
+    .description('sparse Y = X·Wᵀ, dX = dY·W and sampled dW (N:M, CSR, BSR) against the dense GEMM, same run and threads')
     .option('--json', 'print one JSON line per case')
     .option('--threads <list>', 'thread counts, largest first (default: all cores, then 1)', intList)
     .option('--formats <list>', 'formats to run (default nm,csr,bsr)', formatList)
+    .option('--ops <list>', 'products to run (default spmm,spmm_transposed,sddmm)', opList)
     .option('--batches <list>', 'batch sizes (default 256,1)', intList)
     .option('--shapes <list>', 'weight shapes OxK (default 3072x768,768x3072)', shapeList)
     .option('--min-time <ms>', 'least time per case', (v) => intList(v)[0]!, 400)
-    .action((o: { json?: boolean; threads?: number[]; formats?: FormatName[]; batches?: number[]; shapes?: Array<[number, number]>; minTime: number }) => {
+    .action((o: { json?: boolean; threads?: number[]; formats?: FormatName[]; ops?: SpmmOp[]; batches?: number[]; shapes?: Array<[number, number]>; minTime: number }) => {
       const cases = defaultSpmmCases({
+        ...(o.ops === undefined ? {} : { ops: o.ops }),
         ...(o.formats === undefined ? {} : { formats: o.formats }),
         ...(o.batches === undefined ? {} : { batches: o.batches }),
         ...(o.shapes === undefined ? {} : { shapes: o.shapes }),

@@ -1,0 +1,84 @@
+// Driver of the wide-panel path of the N:M forward (the kernel is in
+// spmm-nm-panel.h): X is packed into panels of up to 128 batch rows, [K][128];
+// threads take equal ranges of output rows and, per panel, sweep a tile of
+// rows over K blocks whose panel rows stay in L1, then transpose the tile into Y.
+#include <algorithm>
+
+#include "spmm-arena.h"
+#include "spmm-drive.h"
+
+namespace sk {
+namespace {
+
+// Batch rows of a panel (8 vectors of 16).
+constexpr int64_t kWidePanel = 128;
+// L1 share of one K block of a panel.
+constexpr int64_t kWideBlockBytes = 32 << 10;
+// Output rows of a tile: 384 KB at 128 floats a row, in L2 beside the panel.
+constexpr int64_t kWideTileRows = 768;
+
+// Outputs above this size (L2) are written by non-temporal stores.
+constexpr int64_t kStreamBytes = 2 << 20;
+
+thread_local SpmmArena t_wide;
+
+}  // namespace
+
+bool nm_panel_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* values,
+                      const uint8_t* positions, const float* x, float* y, bool accumulate) {
+  const SpmmIsa& isa = spmm_isa();
+  if (isa.nm_panel == nullptr || !nm_panel_fits(n, m) || batch <= kSpmmSkinnyBatch || rows <= 0 || cols <= 0) return false;
+  const int bits = __builtin_ctz(static_cast<unsigned>(m));
+  const int64_t spr = cols / m * n;
+  const int64_t row_bytes = (spr * bits + 7) / 8;
+  const int64_t npan = (batch + kWidePanel - 1) / kWidePanel;
+  const int nt = static_cast<int>(std::min<int64_t>(threads_for(static_cast<double>(batch) * rows * spr), rows));
+  const int64_t tile_rows = kWideTileRows;
+  t_wide.reserve(npan * cols * kWidePanel * 4 + nt * tile_rows * kWidePanel * 4, 1 + nt);
+  float* xp = t_wide.take<float>(npan * cols * kWidePanel);
+  float* tiles[1024];
+  for (int t = 0; t < nt; t++) tiles[t] = t_wide.take<float>(tile_rows * kWidePanel);
+  // Each panel as narrow as its batch rows allow: 1, 2, 4 or 8 vectors.
+  auto vecs = [&](int64_t p) {
+    const int64_t nb = std::min(kWidePanel, batch - p * kWidePanel);
+    return nb <= 16 ? 1 : nb <= 32 ? 2 : nb <= 64 ? 4 : 8;
+  };
+  constexpr int64_t kChunk = 256;
+  const int64_t chunks = (cols + kChunk - 1) / kChunk;
+  parallel_for(npan * chunks, 1, [&](int64_t u0, int64_t u1, int) {
+    for (int64_t u = u0; u < u1; u++) {
+      const int64_t p = u / chunks, k0 = u % chunks * kChunk;
+      const int64_t nb = std::min(kWidePanel, batch - p * kWidePanel);
+      const int64_t pw = 16 * vecs(p);
+      isa.pack(x + p * kWidePanel * cols + k0, cols, nb, std::min(kChunk, cols - k0), xp + p * cols * kWidePanel + k0 * pw, pw);
+    }
+  });
+  int64_t bounds[1025];
+  split_by(nullptr, rows, nt, bounds);
+  // Y larger than L2 goes around the caches.
+  const bool stream = isa.unpack_stream != nullptr && batch * rows * 4 > kStreamBytes;
+  parallel_run(nt, [&](int t, int) {
+    const int64_t r0 = bounds[t], r1 = bounds[t + 1];
+    float* tile = tiles[t];
+    for (int64_t p = 0; p < npan; p++) {
+      const int64_t nb = std::min(kWidePanel, batch - p * kWidePanel);
+      const int v = vecs(p);
+      const int64_t pw = 16 * v;
+      // K blocks of whole 64-column chunks whose panel rows fit the L1 share.
+      const int64_t kc = std::max<int64_t>(1, kWideBlockBytes / (pw * 4) / 64) * 64;
+      const int64_t spb = kc / m * n;
+      const float* xpp = xp + p * cols * kWidePanel;
+      for (int64_t i0 = r0; i0 < r1; i0 += tile_rows) {
+        const int64_t nr = std::min(tile_rows, r1 - i0);
+        for (int64_t s0 = 0; s0 < spr; s0 += spb) {
+          isa.nm_panel(n, m, v, xpp, positions + i0 * row_bytes, row_bytes, values + i0 * spr, spr, nr, s0,
+                       std::min(spr, s0 + spb), tile, s0 > 0);
+        }
+        (stream ? isa.unpack_stream : isa.unpack)(tile, nr, nb, y + p * kWidePanel * rows + i0, rows, accumulate, pw);
+      }
+    }
+  });
+  return true;
+}
+
+}  // namespace sk
