@@ -30,7 +30,8 @@ constexpr int64_t kValueLead = 512;
 // One N:M row at small batch without gathers (AVX-512): 16 slots span a
 // window of w = 16·m/n columns of x; each slot's x is picked from the
 // window's registers by permutes (vpermt2ps), whose index is the slot's
-// column inside the window. Needs n | 16, log2 m <= 4 and w <= 128.
+// column inside the window, or for w = 256 (1:16) gathered. Needs n | 16,
+// log2 m <= 4 and w <= 256.
 // For rows r < nr (positions pos + r·row_bytes, values val + r·spr):
 // out[b·ldo + r] = (accumulate ? out[b·ldo + r] : 0) + Σ_s val[s] · x[b·ldx + col(s)] for b < nb.
 // The window width W = 16·m/n and the position bits are constants, so the
@@ -88,6 +89,8 @@ void nm_dot_rows(const uint8_t* pos_rows, int64_t row_bytes, int n, int m, const
         const __m512i both = _mm512_inserti32x8(lo, _mm256_set1_epi32(static_cast<int32_t>(word >> (8 * bits))), 1);
         idx = _mm512_add_epi32(vbase, _mm512_and_si512(_mm512_srlv_epi32(both, vshift_word), mask));
       }
+      // A window of 256 would take 8 permutes: one gather from x (in L1) is cheaper.
+      if constexpr (w > 128) return _mm512_i32gather_ps(idx, xw, 4);
       __m512 g = _mm512_permutex2var_ps(_mm512_loadu_ps(xw), idx, _mm512_loadu_ps(xw + 16));
       if (w > 32) {
         const __m512 p1 = _mm512_permutex2var_ps(_mm512_loadu_ps(xw + 32), idx, _mm512_loadu_ps(xw + 48));
@@ -132,13 +135,14 @@ void nm_dot_bits(const uint8_t* pos, int64_t row_bytes, int bits, int n, int m, 
   }
 }
 
-// The table entry (nm_dot_fits: W is 32, 64 or 128 and bits at most 4).
+// The table entry (nm_dot_fits: W is 32, 64, 128 or 256 and bits at most 4).
 void nm_dot_impl(const uint8_t* pos, int64_t row_bytes, int bits, int n, int m, const float* val, int64_t spr, int64_t nr,
                  const float* x, int64_t ldx, int64_t nb, float* out, int64_t ldo, bool accumulate) {
   const int w = 16 * m / n;
   if (w <= 32) return nm_dot_bits<32>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
   if (w <= 64) return nm_dot_bits<64>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
-  return nm_dot_bits<128>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
+  if (w <= 128) return nm_dot_bits<128>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
+  return nm_dot_bits<256>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
 }
 #endif
 
