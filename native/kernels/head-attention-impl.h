@@ -1,7 +1,7 @@
 // The loops of head attention, compiled once per instruction set (see
-// binary-impl.h). Each (batch, head) pair's queries, keys and values are
-// gathered into padded scratch rows; every product is then one
-// register-blocked tile loop over several output rows at once.
+// binary-impl.h). A (batch, head) pair's operands are read in place where
+// whole vectors cover a head's row, else gathered into padded scratch rows;
+// every product is one register-blocked tile loop over several output rows.
 #pragma once
 
 #include <algorithm>

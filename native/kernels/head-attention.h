@@ -1,10 +1,10 @@
 // Multi-head attention over token-major layouts with the heads packed in the
 // last axis; mirrors src/kernels/ref/head-attention.ts. Each (batch, head)
-// pair is one task: its keys and values are gathered once into L1-sized
-// scratch, so the whole softmax(q·kᵀ)·v runs without touching memory beyond
-// q, k, v and the outputs — one pass instead of five kernels and four copies.
+// pair is one task whose scores stay in L1-sized scratch, so the whole
+// softmax(q·kᵀ)·v runs without touching memory beyond q, k, v and the
+// outputs — one pass instead of five kernels and four copies.
 // Shapes: q [B, T, H·D], k [B, S, H·D], v [B, S, H·Dv], out [B, T, H·Dv],
-// probs [B, H, T, S].
+// probs [B, H, S, T] (key-major, kept for the backward).
 #pragma once
 
 #include <cstdint>
