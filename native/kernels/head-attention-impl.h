@@ -89,6 +89,33 @@ void combine(int64_t rows, const float* a, int64_t a_rs, int64_t a_es, int64_t c
   }
 }
 
+// Queries per block when a causal product stops at the keys a block can see:
+// a multiple of every tile's row count (kTileRows is 4 to 8 here).
+constexpr int64_t kCausalBlock = 24;
+
+// sᵀ [S][ld] = k·qᵀ; causal: query columns [c0, c0 + w) only against the keys
+// they can see (below c0 + w), the rest left for softmax_columns to zero.
+void key_major_scores(int64_t s, const float* k, int64_t k_ld, int64_t d, const float* qt, int64_t ld, bool causal,
+                      float* sc) {
+  if (!causal) return combine(s, k, k_ld, 1, d, qt, ld, ld, sc, ld);
+  for (int64_t c0 = 0; c0 < ld; c0 += 4 * kW) {
+    const int64_t w = std::min<int64_t>(4 * kW, ld - c0);
+    combine(std::min(s, c0 + w), k, k_ld, 1, d, qt + c0, ld, w, sc + c0, ld);
+  }
+}
+
+// y[i] = Σ_j p[j][i] · panel[j] for queries i < t, p key-major [S][p_ld];
+// causal: a block of queries sums only over the keys it can see (the others'
+// probabilities are zero).
+void query_rows(int64_t t, int64_t s, const float* p, int64_t p_ld, const float* panel, int64_t ld, int64_t n,
+                bool causal, float* y, int64_t y_ld) {
+  if (!causal) return combine(t, p, 1, p_ld, s, panel, ld, n, y, y_ld);
+  for (int64_t i0 = 0; i0 < t; i0 += kCausalBlock) {
+    const int64_t rows = std::min(kCausalBlock, t - i0);
+    combine(rows, p + i0, 1, p_ld, std::min(s, i0 + rows), panel, ld, n, y + i0 * y_ld, y_ld);
+  }
+}
+
 // dst[r][0, cols) = src row r (rows src_ld apart), rows ld apart, zero padding up to ld.
 void gather_rows(const float* src, int64_t src_ld, int64_t rows, int64_t cols, float* dst, int64_t ld) {
   for (int64_t r = 0; r < rows; r++) {
@@ -162,11 +189,11 @@ void attention_forward_impl(int64_t p0, int64_t p1, const AttentionDims& dm, con
     gather_transposed(q + b * t * heads * d + h * d, heads * d, t, d, qt, tp, dm.scale);
     int64_t v_ld = 0;
     const float* vp = panel_rows(v + b * s * heads * dv + h * dv, heads * dv, s, dv, vs, &v_ld);
-    combine(s, k + b * s * heads * d + h * d, heads * d, 1, d, qt, tp, tp, sc, tp);  // sᵀ = k·qᵀ
+    key_major_scores(s, k + b * s * heads * d + h * d, heads * d, d, qt, tp, dm.causal, sc);
     softmax_columns(sc, s, tp, dm.causal);
     float* pout = probs + p * s * t;
     for (int64_t j = 0; j < s; j++) std::copy(sc + j * tp, sc + j * tp + t, pout + j * t);
-    combine(t, sc, 1, tp, s, vp, v_ld, dv, out + b * t * heads * dv + h * dv, heads * dv);  // out = P·v
+    query_rows(t, s, sc, tp, vp, v_ld, dv, dm.causal, out + b * t * heads * dv + h * dv, heads * dv);  // out = P·v
   }
 }
 
@@ -201,7 +228,7 @@ void attention_backward_impl(int64_t p0, int64_t p1, const AttentionDims& dm, co
         store(ds + j * tp + i, load(ps + j * tp + i) * dm.scale * (load(ds + j * tp + i) - dot));
       }
     }
-    combine(t, ds, 1, tp, s, kp, k_ld, d, dq + b * t * heads * d + h * d, heads * d);           // dq = dS·k
+    query_rows(t, s, ds, tp, kp, k_ld, d, dm.causal, dq + b * t * heads * d + h * d, heads * d);  // dq = dS·k
     combine(s, ds, tp, 1, t, qp, q_ld, d, dk + b * s * heads * d + h * d, heads * d);           // dk = dSᵀ·q
     combine(s, ps, tp, 1, t, gp, g_ld, dv, dv_out + b * s * heads * dv + h * dv, heads * dv);  // dv = Pᵀ·dout
   }
