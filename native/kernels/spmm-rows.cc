@@ -346,6 +346,8 @@ void spmm_transposed(int64_t batch, int64_t rows, int64_t cols, const int32_t* t
   parallel_for(nnz, 1 << 16, [&](int64_t j0, int64_t j1, int) {
     for (int64_t j = j0; j < j1; j++) tv[j] = values[t_perm[j]];
   });
+  // Wᵀ in CSR form: the forward's CSR kernels serve it.
+  if (csr_panel_product(batch, cols, rows, t_ptr, t_row, tv, dy, dx, accumulate)) return;
   rows_product(spmm_isa(), csr_rows(cols, rows, t_ptr, t_row, tv), batch, dy, dx, accumulate);
 }
 
