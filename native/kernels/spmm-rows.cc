@@ -18,6 +18,8 @@ namespace {
 
 // K blocks pay off when each row holds at least this many weights per block.
 constexpr double kMinBlockWeights = 24;
+// The sampled product's X panels per K block: half of a 2 MB L2.
+constexpr int64_t kSddmmBlockBytes = 1 << 20;
 
 // The stored weights of each output row: CSR-like, or N:M decoded on the fly.
 struct Rows {
@@ -256,27 +258,40 @@ void rows_sddmm(const SpmmIsa& isa, const Rows& rs, int64_t batch, const float* 
   for (int t = 0; t < nt; t++) decs[t] = t_work.take<int32_t>(dec);
   pack_panels(isa, x, batch, rs.width, xp, true);
   pack_panels(isa, dy, batch, rs.count, dyp, true);
+  // K blocks whose columns of every panel fit in half of L2: a thread's rows
+  // then sweep X from L2 instead of streaming all of it once per row.
+  const int64_t kc = std::max<int64_t>(1, (kSddmmBlockBytes / 4) / std::max<int64_t>(1, npan * P));
   parallel_run(nt, [&](int t, int) {
-    for (int64_t r = bounds[t]; r < bounds[t + 1]; r++) {
-      const Span sp = row_span(isa, rs, r, decs[t]);
-      float* out = d_val + rs.begin(r);
-      if (npan == 0) {
+    if (npan == 0) {
+      for (int64_t r = bounds[t]; r < bounds[t + 1]; r++) {
+        const Span sp = row_span(isa, rs, r, decs[t]);
+        float* out = d_val + rs.begin(r);
         for (int64_t s = 0; s < sp.count; s++) {
           float acc = 0.0f;
           for (int64_t b = 0; b < batch; b++) acc += dy[b * rs.count + r] * x[b * rs.width + sp.col[s]];
           out[s] = accumulate ? out[s] + acc : acc;
         }
-        continue;
       }
-      for (int64_t p0 = 0; p0 < npan; p0 += kSpmmMaxPanels) {
-        const int np = static_cast<int>(std::min<int64_t>(kSpmmMaxPanels, npan - p0));
-        const float* xps[kSpmmMaxPanels];
-        const float* dys[kSpmmMaxPanels];
-        for (int i = 0; i < np; i++) {
-          xps[i] = xp + (p0 + i) * rs.width * P;
-          dys[i] = dyp + (p0 + i) * rs.count * P + r * P;
+      return;
+    }
+    for (int64_t k0 = 0; k0 < rs.width; k0 += kc) {
+      for (int64_t r = bounds[t]; r < bounds[t + 1]; r++) {
+        const Span sp = row_span(isa, rs, r, decs[t]);
+        // The row's weights in columns [k0, k0 + kc): columns rise along a row.
+        const int32_t* lo = kc >= rs.width ? sp.col : std::lower_bound(sp.col, sp.col + sp.count, k0);
+        const int32_t* hi = kc >= rs.width ? sp.col + sp.count : std::lower_bound(lo, sp.col + sp.count, k0 + kc);
+        if (lo == hi) continue;
+        float* out = d_val + rs.begin(r) + (lo - sp.col);
+        for (int64_t p0 = 0; p0 < npan; p0 += kSpmmMaxPanels) {
+          const int np = static_cast<int>(std::min<int64_t>(kSpmmMaxPanels, npan - p0));
+          const float* xps[kSpmmMaxPanels];
+          const float* dys[kSpmmMaxPanels];
+          for (int i = 0; i < np; i++) {
+            xps[i] = xp + (p0 + i) * rs.width * P;
+            dys[i] = dyp + (p0 + i) * rs.count * P + r * P;
+          }
+          isa.sddmm[np - 1](xps, dys, lo, hi - lo, out, accumulate || p0 > 0);
         }
-        isa.sddmm[np - 1](xps, dys, sp.col, sp.count, out, accumulate || p0 > 0);
       }
     }
   });

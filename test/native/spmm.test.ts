@@ -154,6 +154,9 @@ function allChecks(): Check[] {
     [4, 320, 2, 4, [257]],
     // More rows than one tile of the wide path (768), split between threads mid-tile.
     [1601, 64, 1, 4, [6]],
+    // The weight gradient in K blocks (X's panels beyond 1 MB: 4 panels of 64 rows by more than 1024 columns).
+    [5, 2304, 2, 4, [257]],
+    [3, 4096, 1, 8, [256]],
   ] as const) {
     add(NMPacked.fromDense(randomNM(rows, cols, n, m, rng), { n, m }), `nm ${n}:${m} ${rows}x${cols}`, batches);
   }
@@ -164,6 +167,7 @@ function allChecks(): Check[] {
     [1023, 3, 0.2, [1, 9]],
     [3, 1023, 0.05, [7, 130]],
     [5, 2048, 0.5, [70]],
+    [3, 3000, 0.1, [300]],
     [9, 9, 0, [5]],
   ] as const) {
     add(CSRMatrix.fromDense(randomSparse(rows, cols, density, rng)), `csr ${density} ${rows}x${cols}`, batches);
