@@ -16,7 +16,7 @@ import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { scratchOf } from '../util/scratch.js';
 import { expandTo } from './broadcast.js';
 import { pair, windowOut, type Size2 } from './window.js';
-import { allocZeroed, copyFloats } from '../tensor/buffer-pool.js';
+import { allocOverwritten, allocZeroed, copyFloats } from '../tensor/buffer-pool.js';
 
 
 export interface Conv2dOptions {
@@ -79,7 +79,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const og = o / groups;
   // im2col and the backward's GEMM write every element, so reused buffers need no clearing.
   const taped = isGradEnabled() && inputs.some((t) => t.requiresGrad);
-  const col = taped ? allocZeroed(b * c * kh * kw * l) : scratchOf('conv2d.col', b * c * kh * kw * l);
+  const col = taped ? allocOverwritten(b * c * kh * kw * l) : scratchOf('conv2d.col', b * c * kh * kw * l);
   im2col(b, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x.data, col);
   // The bias is written first and the products added onto it (GEMM beta = 1).
   const y = bias === null ? allocZeroed(b * o * l) : copyFloats(expandTo(new Tensor(bias.data, [o, 1]), [b, o, l]).data);
