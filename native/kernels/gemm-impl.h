@@ -50,7 +50,8 @@ void pack_runs(const float* x, int64_t ld, int64_t rows, int64_t steps, float* d
         float* d = dst + i0 * steps + p * R;
         const int64_t n = min64(R, rows - i0);
         if (n == R) {
-          for (int r = 0; r < R; r++) d[r] = src[i0 + r];
+          // A constant-size copy compiles to whole-vector moves (the element loop stayed scalar).
+          std::memcpy(d, src + i0, R * sizeof(float));
         } else {
           for (int64_t r = 0; r < n; r++) d[r] = src[i0 + r];
           for (int64_t r = n; r < R; r++) d[r] = 0.0f;
