@@ -77,8 +77,8 @@ inline bool nm_panel_fits(int n, int m) {
 // Group sizes the lane path handles: a group lies inside one chunk of 16 columns, or is the chunk of 32.
 inline bool nm_lanes_fits(int m) { return m >= 2 && m <= 32; }
 
-// Patterns nm_dot handles: n divides 16, at most 4 position bits, 16 slots spanning at most 256 columns.
-inline bool nm_dot_fits(int n, int m) { return 16 % n == 0 && m <= 16 && 16 * m / n <= 256; }
+// Patterns nm_dot handles: n divides 16, at most 5 position bits, 16 slots spanning at most 512 columns.
+inline bool nm_dot_fits(int n, int m) { return 16 % n == 0 && m <= 32 && 16 * m / n <= 512; }
 
 const SpmmIsa& spmm_isa_portable();
 const SpmmIsa& spmm_isa_avx2();

@@ -30,8 +30,8 @@ constexpr int64_t kValueLead = 512;
 // One N:M row at small batch without gathers (AVX-512): 16 slots span a
 // window of w = 16·m/n columns of x; each slot's x is picked from the
 // window's registers by permutes (vpermt2ps), whose index is the slot's
-// column inside the window, or for w = 256 (1:16) gathered. Needs n | 16,
-// log2 m <= 4 and w <= 256.
+// column inside the window, or for w >= 256 (1:16, 1:32, 2:32) gathered.
+// Needs n | 16, log2 m <= 5 and w <= 512.
 // For rows r < nr (positions pos + r·row_bytes, values val + r·spr):
 // out[b·ldo + r] = (accumulate ? out[b·ldo + r] : 0) + Σ_s val[s] · x[b·ldx + col(s)] for b < nb.
 // The window width W = 16·m/n and the position bits are constants, so the
@@ -52,9 +52,11 @@ void nm_dot_rows(const uint8_t* pos_rows, int64_t row_bytes, int n, int m, const
   alignas(64) int32_t shift[16], base[16];
   __mmask16 seg1 = 0, seg2 = 0;
   for (int l = 0; l < 16; l++) {
-    const int b = l * bits / 8;
+    // With 5 bits, 16 slots take 80 bits: slots 8–15 come from a second word, 5 bytes on.
+    const int lb = bits == 5 ? l % 8 * bits : l * bits;
+    const int b = lb / 8;
     for (int h = 0; h < 4; h++) pick_bytes[4 * l + h] = h < 2 && b + h < 8 ? static_cast<int8_t>(b + h) : int8_t{-128};
-    shift[l] = l * bits % 8;
+    shift[l] = lb % 8;
     base[l] = l / n * m;
     const int seg = l / n * m / 32;
     if (seg & 1) seg1 = static_cast<__mmask16>(seg1 | (1u << l));
@@ -78,7 +80,15 @@ void nm_dot_rows(const uint8_t* pos_rows, int64_t row_bytes, int n, int m, const
       // 16 positions: bits·16 <= 64 bits starting on a byte (s·bits is a multiple of 8).
       const int64_t at = (s * bits) >> 3;
       __m512i idx;
-      if (at + 8 <= row_bytes) {
+      if constexpr (bits == 5) {
+        // Each 128-bit lane of the shuffle sees one word: the low two hold slots 0–7, the high two 8–15.
+        const int64_t avail = row_bytes - at;
+        const uint64_t w0 = load64_upto(pos + at, avail);
+        const uint64_t w1 = avail > 5 ? load64_upto(pos + at + 5, avail - 5) : 0;
+        const __m512i words = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi64x(static_cast<int64_t>(w0))),
+                                                 _mm256_set1_epi64x(static_cast<int64_t>(w1)), 1);
+        idx = _mm512_add_epi32(vbase, _mm512_and_si512(_mm512_srlv_epi32(_mm512_shuffle_epi8(words, vpick), vshift), mask));
+      } else if (at + 8 <= row_bytes) {
         uint64_t word;
         std::memcpy(&word, pos + at, 8);
         const __m512i both = _mm512_shuffle_epi8(_mm512_set1_epi64(static_cast<int64_t>(word)), vpick);
@@ -114,9 +124,11 @@ void nm_dot_rows(const uint8_t* pos_rows, int64_t row_bytes, int n, int m, const
     }
     if (s < full) acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(val + s), pick(s, xb + (s >> 4) * w), acc0);
     float sum = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
+    // The last slots (fewer than 16): a position of at most 5 bits spans at most two bytes.
     for (int64_t s = full; s < spr; s++) {
-      int64_t bit = s * bits, p = 0;
-      for (int q = 0; q < bits; q++, bit++) p |= static_cast<int64_t>((pos[bit >> 3] >> (bit & 7)) & 1) << q;
+      const int64_t bit = s * bits, byte = bit >> 3;
+      const uint32_t two = pos[byte] | (byte + 1 < row_bytes ? static_cast<uint32_t>(pos[byte + 1]) << 8 : 0u);
+      const int64_t p = (two >> (bit & 7)) & ((1u << bits) - 1);
       sum += val[s] * xb[s / n * m + p];
     }
     out[b * ldo] = accumulate ? out[b * ldo] + sum : sum;
@@ -131,18 +143,20 @@ void nm_dot_bits(const uint8_t* pos, int64_t row_bytes, int bits, int n, int m, 
     case 1: return nm_dot_rows<W, 1>(pos, row_bytes, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
     case 2: return nm_dot_rows<W, 2>(pos, row_bytes, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
     case 3: return nm_dot_rows<W, 3>(pos, row_bytes, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
-    default: return nm_dot_rows<W, 4>(pos, row_bytes, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
+    case 4: return nm_dot_rows<W, 4>(pos, row_bytes, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
+    default: return nm_dot_rows<W, 5>(pos, row_bytes, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
   }
 }
 
-// The table entry (nm_dot_fits: W is 32, 64, 128 or 256 and bits at most 4).
+// The table entry (nm_dot_fits: W is 32 to 512 and bits at most 5).
 void nm_dot_impl(const uint8_t* pos, int64_t row_bytes, int bits, int n, int m, const float* val, int64_t spr, int64_t nr,
                  const float* x, int64_t ldx, int64_t nb, float* out, int64_t ldo, bool accumulate) {
   const int w = 16 * m / n;
   if (w <= 32) return nm_dot_bits<32>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
   if (w <= 64) return nm_dot_bits<64>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
   if (w <= 128) return nm_dot_bits<128>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
-  return nm_dot_bits<256>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
+  if (w <= 256) return nm_dot_bits<256>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
+  return nm_dot_bits<512>(pos, row_bytes, bits, n, m, val, spr, nr, x, ldx, nb, out, ldo, accumulate);
 }
 #endif
 

@@ -122,7 +122,7 @@ function allChecks(): Check[] {
     [9, 1536, 3, 8, [33]],
     [2, 128, 8, 64, [1, 9]],
     [6, 12, 1, 4, [66]],
-    // Small batches on the nm_dot path: windows of 32, 64 and 128 columns (permutes) and 256 (1:16, a gather),
+    // Small batches on the nm_dot path: windows of 32, 64 and 128 columns (permutes) and 256 or 512 (gathers),
     // full blocks of 16 slots plus a tail.
     [9, 200, 2, 4, [1, 3]],
     [3, 136, 1, 4, [4]],
@@ -132,6 +132,10 @@ function allChecks(): Check[] {
     [4, 96, 1, 2, [1]],
     [5, 528, 1, 16, [1, 3]],
     [3, 256, 1, 16, [2]],
+    // 5-bit positions (M = 32): two position words per 16 slots, streams ending inside either.
+    [4, 1056, 1, 32, [1, 3]],
+    [3, 544, 2, 32, [1]],
+    [2, 2080, 4, 32, [2]],
     // The lane path (n/m <= 1/8, batch > 4): 16-row blocks with a short last one, pairs of blocks
     // and a lone one, batch tiles of 8, 4, 2 and 1, K blocks, a half chunk of 16 columns (M = 8, K = 24)
     // and chunks of 32 columns (M = 32); row blocks split between threads, and more blocks than one L2 group.
