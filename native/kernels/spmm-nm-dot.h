@@ -69,38 +69,42 @@ void nm_dot_rows(const uint8_t* pos_rows, int64_t row_bytes, int n, int m, const
   alignas(64) int32_t shift_word[16];
   for (int l = 0; l < 16; l++) shift_word[l] = (l % 8) * bits;
   const __m512i vshift_word = _mm512_load_si512(shift_word);
+  const uint8_t* pos_end = pos_rows + nr * row_bytes;
   for (int64_t r = 0; r < nr; r++) {
   const uint8_t* pos = pos_rows + r * row_bytes;
   const float* val = val_rows + r * spr;
   float* out = out_rows + r;
   for (int64_t b = 0; b < nb; b++) {
     const float* xb = x + b * ldx;
-    // x at the 16 slots from s on, whose window starts at xw.
-    auto pick = [&](int64_t s, const float* xw) {
+    // x at the 16 slots from s on, whose window starts at xw (a gather reads only the lanes in k).
+    auto pick = [&](int64_t s, const float* xw, __mmask16 k = 0xffff) {
       // 16 positions: bits·16 <= 64 bits starting on a byte (s·bits is a multiple of 8).
       const int64_t at = (s * bits) >> 3;
+      // Bytes readable from here: this call's rows lie back to back, so a word
+      // may run into the next row (its bits reach no lane); only the last row
+      // needs a shorter read.
+      const int64_t room = pos_end - (pos + at);
       __m512i idx;
       if constexpr (bits == 5) {
         // Each 128-bit lane of the shuffle sees one word: the low two hold slots 0–7, the high two 8–15.
-        const int64_t avail = row_bytes - at;
-        const uint64_t w0 = load64_upto(pos + at, avail);
-        const uint64_t w1 = avail > 5 ? load64_upto(pos + at + 5, avail - 5) : 0;
+        const uint64_t w0 = load64_upto(pos + at, room);
+        const uint64_t w1 = room > 5 ? load64_upto(pos + at + 5, room - 5) : 0;
         const __m512i words = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi64x(static_cast<int64_t>(w0))),
                                                  _mm256_set1_epi64x(static_cast<int64_t>(w1)), 1);
         idx = _mm512_add_epi32(vbase, _mm512_and_si512(_mm512_srlv_epi32(_mm512_shuffle_epi8(words, vpick), vshift), mask));
-      } else if (at + 8 <= row_bytes) {
+      } else if (room >= 8) {
         uint64_t word;
         std::memcpy(&word, pos + at, 8);
         const __m512i both = _mm512_shuffle_epi8(_mm512_set1_epi64(static_cast<int64_t>(word)), vpick);
         idx = _mm512_add_epi32(vbase, _mm512_and_si512(_mm512_srlv_epi32(both, vshift), mask));
       } else {
-        const uint64_t word = load64_upto(pos + at, row_bytes - at);
+        const uint64_t word = load64_upto(pos + at, room);
         const __m512i lo = _mm512_castsi256_si512(_mm256_set1_epi32(static_cast<int32_t>(word)));
         const __m512i both = _mm512_inserti32x8(lo, _mm256_set1_epi32(static_cast<int32_t>(word >> (8 * bits))), 1);
         idx = _mm512_add_epi32(vbase, _mm512_and_si512(_mm512_srlv_epi32(both, vshift_word), mask));
       }
       // A window of 256 would take 8 permutes: one gather from x (in L1) is cheaper.
-      if constexpr (w > 128) return _mm512_i32gather_ps(idx, xw, 4);
+      if constexpr (w > 128) return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), k, idx, xw, 4);
       __m512 g = _mm512_permutex2var_ps(_mm512_loadu_ps(xw), idx, _mm512_loadu_ps(xw + 16));
       if (w > 32) {
         const __m512 p1 = _mm512_permutex2var_ps(_mm512_loadu_ps(xw + 32), idx, _mm512_loadu_ps(xw + 48));
@@ -123,9 +127,19 @@ void nm_dot_rows(const uint8_t* pos_rows, int64_t row_bytes, int n, int m, const
       acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(val + s + 16), pick(s + 16, xb + (s >> 4) * w + w), acc1);
     }
     if (s < full) acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(val + s), pick(s, xb + (s >> 4) * w), acc0);
+    // The last slots (fewer than 16): a masked gather where x is gathered anyway
+    // (the permute windows would read past the row), else one at a time.
+    int64_t done = full;
+    if constexpr (w > 128) {
+      if (full < spr) {
+        const __mmask16 k = static_cast<__mmask16>((1u << (spr - full)) - 1);
+        acc1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k, val + full), pick(full, xb + (full >> 4) * w, k), acc1);
+        done = spr;
+      }
+    }
     float sum = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
-    // The last slots (fewer than 16): a position of at most 5 bits spans at most two bytes.
-    for (int64_t s = full; s < spr; s++) {
+    // A position of at most 5 bits spans at most two bytes.
+    for (int64_t s = done; s < spr; s++) {
       const int64_t bit = s * bits, byte = bit >> 3;
       const uint32_t two = pos[byte] | (byte + 1 < row_bytes ? static_cast<uint32_t>(pos[byte + 1]) << 8 : 0u);
       const int64_t p = (two >> (bit & 7)) & ((1u << bits) - 1);
