@@ -53,6 +53,24 @@ Span row_span(const SpmmIsa& isa, const Rows& rs, int64_t r, int32_t* dec) {
   return {rs.col + rs.ptr[r], rs.val == nullptr ? nullptr : rs.val + rs.ptr[r], rs.ptr[r + 1] - rs.ptr[r]};
 }
 
+// Row r's stored weights in columns [k0, k1) (for N:M multiples of M, or k1 =
+// K), and in `first` where they start in the row: N:M decodes only those
+// slots into `dec`; CSR searches, as columns rise along a row.
+Span block_span(const SpmmIsa& isa, const Rows& rs, int64_t r, int64_t k0, int64_t k1, int32_t* dec, int64_t* first) {
+  if (rs.nm()) {
+    const int64_t s0 = k0 / rs.m * rs.n, s1 = std::min(rs.spr, k1 / rs.m * rs.n);
+    isa.decode(rs.pos + r * rs.row_bytes, rs.row_bytes, rs.bits, rs.base, s0, s1, dec);
+    *first = s0;
+    return {dec, nullptr, s1 - s0};
+  }
+  const int32_t* row = rs.col + rs.ptr[r];
+  const int32_t* end = rs.col + rs.ptr[r + 1];
+  const int32_t* lo = k0 == 0 ? row : std::lower_bound(row, end, static_cast<int32_t>(k0));
+  const int32_t* hi = k1 >= rs.width ? end : std::lower_bound(lo, end, static_cast<int32_t>(k1));
+  *first = lo - row;
+  return {lo, nullptr, hi - lo};
+}
+
 // The K block: all of K, or a multiple of M whose panel rows fit in L1.
 int64_t block_width(const Rows& rs, int64_t pw) {
   const int64_t fit = kBlockBytes / (pw * 4);
@@ -258,9 +276,11 @@ void rows_sddmm(const SpmmIsa& isa, const Rows& rs, int64_t batch, const float* 
   for (int t = 0; t < nt; t++) decs[t] = t_work.take<int32_t>(dec);
   pack_panels(isa, x, batch, rs.width, xp, true);
   pack_panels(isa, dy, batch, rs.count, dyp, true);
-  // K blocks whose columns of every panel fit in half of L2: a thread's rows
-  // then sweep X from L2 instead of streaming all of it once per row.
-  const int64_t kc = std::max<int64_t>(1, (kSddmmBlockBytes / 4) / std::max<int64_t>(1, npan * P));
+  // K blocks whose columns of every panel fit in half of L2 (whole N:M
+  // groups): a thread's rows then sweep X from L2 instead of streaming all of
+  // it once per row.
+  const int64_t unit = rs.nm() ? rs.m : 1;
+  const int64_t kc = std::max<int64_t>(1, (kSddmmBlockBytes / 4) / std::max<int64_t>(1, npan * P) / unit) * unit;
   parallel_run(nt, [&](int t, int) {
     if (npan == 0) {
       for (int64_t r = bounds[t]; r < bounds[t + 1]; r++) {
@@ -276,12 +296,10 @@ void rows_sddmm(const SpmmIsa& isa, const Rows& rs, int64_t batch, const float* 
     }
     for (int64_t k0 = 0; k0 < rs.width; k0 += kc) {
       for (int64_t r = bounds[t]; r < bounds[t + 1]; r++) {
-        const Span sp = row_span(isa, rs, r, decs[t]);
-        // The row's weights in columns [k0, k0 + kc): columns rise along a row.
-        const int32_t* lo = kc >= rs.width ? sp.col : std::lower_bound(sp.col, sp.col + sp.count, k0);
-        const int32_t* hi = kc >= rs.width ? sp.col + sp.count : std::lower_bound(lo, sp.col + sp.count, k0 + kc);
-        if (lo == hi) continue;
-        float* out = d_val + rs.begin(r) + (lo - sp.col);
+        int64_t first = 0;
+        const Span sp = block_span(isa, rs, r, k0, std::min(rs.width, k0 + kc), decs[t], &first);
+        if (sp.count == 0) continue;
+        float* out = d_val + rs.begin(r) + first;
         for (int64_t p0 = 0; p0 < npan; p0 += kSpmmMaxPanels) {
           const int np = static_cast<int>(std::min<int64_t>(kSpmmMaxPanels, npan - p0));
           const float* xps[kSpmmMaxPanels];
@@ -290,7 +308,7 @@ void rows_sddmm(const SpmmIsa& isa, const Rows& rs, int64_t batch, const float* 
             xps[i] = xp + (p0 + i) * rs.width * P;
             dys[i] = dyp + (p0 + i) * rs.count * P + r * P;
           }
-          isa.sddmm[np - 1](xps, dys, lo, hi - lo, out, accumulate || p0 > 0);
+          isa.sddmm[np - 1](xps, dys, sp.col, sp.count, out, accumulate || p0 > 0);
         }
       }
     }
