@@ -42,21 +42,10 @@ import {
 import { readSafetensorsHeader } from '../../src/io/safetensors-header.js';
 import { gradCheck, randomTensor } from '../helpers/gradcheck.js';
 import { forEachBackend } from '../helpers/backends.js';
+import { relErr } from '../helpers/rel-err.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-
-/** Relative closeness of two outputs: max |a − e| / max |e|. */
-function relErr(a: Float32Array, e: Float32Array): number {
-  assert.equal(a.length, e.length);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - e[i]!));
-    den = Math.max(den, Math.abs(e[i]!));
-  }
-  return num / den;
-}
 
 /** Equal values, a masked −0 equal to +0. */
 function assertSame(a: Float32Array, e: Float32Array, what: string): void {

@@ -35,20 +35,10 @@ import {
 } from '../../src/index.js';
 import { gradCheck, randomTensor } from '../helpers/gradcheck.js';
 import { forEachBackend } from '../helpers/backends.js';
+import { relErr } from '../helpers/rel-err.js';
 import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-
-/** Relative closeness of two outputs: max |a − e| / max |e|. */
-function relErr(a: Float32Array, e: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - e[i]!));
-    den = Math.max(den, Math.abs(e[i]!));
-  }
-  return num / den;
-}
 
 /** Masks every Linear weight of `model` to n:m in place (the weight then holds exact N:M). */
 function maskNM(model: MLP, n: number, m: number): void {
