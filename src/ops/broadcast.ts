@@ -38,9 +38,13 @@ export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
 /** A contiguous copy of t broadcast to `shape` (no tape). */
 export function expandTo(t: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(t.shape, shape)) return t;
+  return new Tensor(expandInto(t, shape, allocOverwritten(sizeOf(shape))), shape);
+}
+
+/** out (size(shape) floats) = t broadcast to `shape`, through the native copy; returns out. */
+export function expandInto(t: Tensor, shape: readonly number[], out: Float32Array): Float32Array {
   broadcastShapes(t.shape, shape, 'expand');
-  const out = allocOverwritten(sizeOf(shape));
   const zero = new Float32Array(1);
   binary(0, t.data, zero, out, Int32Array.from(shape), broadcastStrides(t.shape, shape), new Int32Array(shape.length));
-  return new Tensor(out, shape);
+  return out;
 }

@@ -13,8 +13,9 @@
  *   -> y [B, O, OH, OW]. No groups, no dilation.
  */
 import { record } from '../autograd/function.js';
-import { sddmm, spmm, spmmGradInput, type SparseMatrix } from '../formats/index.js';
+import { spmm, spmmGradInput, type SparseMatrix } from '../formats/index.js';
 import { im2row, permute, row2im } from '../kernels/index.js';
+import { expandInto } from '../ops/broadcast.js';
 import { convBiasGrad } from '../ops/conv2d.js';
 import { windowOut } from '../ops/window.js';
 import { isGradEnabled } from '../tensor/grad-mode.js';
@@ -22,6 +23,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { scratchOf } from '../util/scratch.js';
 import { allocZeroed } from '../tensor/buffer-pool.js';
+import { valuesGrad } from './sparse-linear.js';
 
 /** Kernel size, stride and zero padding, each [h, w]. */
 export interface SparseConvGeometry {
@@ -104,7 +106,7 @@ export function sparseConv2d(x: Tensor, w: SparseMatrix, values: Tensor | null, 
   const rows = keepRows ? allocZeroed(n * k) : scratchOf('sparseConv2d.rows', n * k);
   im2row(b, c, h, wd, kh, kw, sh, sw, ph, pw, oh, ow, x.data, rows);
   const yRows = scratchOf('sparseConv2d.yRows', n * o);
-  if (bias !== null) for (let i = 0; i < n; i++) yRows.set(bias.data, i * o);
+  if (bias !== null) expandInto(bias, [n, o], yRows);
   spmm(w, rows, n, yRows, bias !== null);
   const y = allocZeroed(b * o * l);
   permute(yRows, Int32Array.of(b, l, o), Int32Array.of(0, 2, 1), y);
@@ -124,15 +126,7 @@ export function sparseConv2d(x: Tensor, w: SparseMatrix, values: Tensor | null, 
     } else {
       grads.push(null);
     }
-    if (values !== null) {
-      if (values.requiresGrad) {
-        const dv = allocZeroed(w.values.length);
-        sddmm(w, rows, gRows, n, dv);
-        grads.push(new Tensor(dv, values.shape));
-      } else {
-        grads.push(null);
-      }
-    }
+    if (values !== null) grads.push(valuesGrad(w, values, rows, gRows, n));
     if (bias !== null) grads.push(convBiasGrad(g, bias, b, o, l));
     return grads;
   });

@@ -16,6 +16,17 @@ import { sizeOf } from '../util/shape.js';
 import { allocOverwritten, allocZeroed } from '../tensor/buffer-pool.js';
 
 /**
+ * The gradient of a compressed weight's trained values: dY·X sampled at its
+ * stored positions (x [n, K] and g [n, O] as rows), or null when they take none.
+ */
+export function valuesGrad(w: SparseMatrix, values: Tensor, x: Float32Array, g: Float32Array, n: number): Tensor | null {
+  if (!values.requiresGrad) return null;
+  const dv = allocZeroed(w.values.length);
+  sddmm(w, x, g, n, dv);
+  return new Tensor(dv, values.shape);
+}
+
+/**
  * The sparse Linear product. `values` is the tensor the optimizer trains: it
  * must share W.values' memory (or be null for inference, when W is fixed).
  *
@@ -50,15 +61,7 @@ export function sparseLinear(x: Tensor, w: SparseMatrix, values: Tensor | null, 
     } else {
       grads.push(null);
     }
-    if (values !== null) {
-      if (values.requiresGrad) {
-        const dv = allocZeroed(w.values.length);
-        sddmm(w, x.data, g.data, n, dv);
-        grads.push(new Tensor(dv, values.shape));
-      } else {
-        grads.push(null);
-      }
-    }
+    if (values !== null) grads.push(valuesGrad(w, values, x.data, g.data, n));
     if (bias !== null) {
       if (bias.requiresGrad) {
         const db = allocZeroed(w.rows);
