@@ -22,7 +22,7 @@ import { isGradEnabled } from '../tensor/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { scratchOf } from '../util/scratch.js';
-import { allocZeroed } from '../tensor/buffer-pool.js';
+import { allocOverwritten, allocZeroed } from '../tensor/buffer-pool.js';
 import { valuesGrad } from './sparse-linear.js';
 
 /** Kernel size, stride and zero padding, each [h, w]. */
@@ -103,12 +103,12 @@ export function sparseConv2d(x: Tensor, w: SparseMatrix, values: Tensor | null, 
   const n = b * l;
   // Only the weight gradient reads the rows again; otherwise they are scratch.
   const keepRows = isGradEnabled() && values !== null && values.requiresGrad;
-  const rows = keepRows ? allocZeroed(n * k) : scratchOf('sparseConv2d.rows', n * k);
+  const rows = keepRows ? allocOverwritten(n * k) : scratchOf('sparseConv2d.rows', n * k);
   im2row(b, c, h, wd, kh, kw, sh, sw, ph, pw, oh, ow, x.data, rows);
   const yRows = scratchOf('sparseConv2d.yRows', n * o);
   if (bias !== null) expandInto(bias, [n, o], yRows);
   spmm(w, rows, n, yRows, bias !== null);
-  const y = allocZeroed(b * o * l);
+  const y = allocOverwritten(b * o * l); // the permute writes every element
   permute(yRows, Int32Array.of(b, l, o), Int32Array.of(0, 2, 1), y);
   const inputs: Tensor[] = [x];
   if (values !== null) inputs.push(values);
