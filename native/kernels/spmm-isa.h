@@ -61,17 +61,25 @@ struct SpmmIsa {
                           int64_t spr, int64_t nr, float* lay);
   // The wide-panel path of the N:M forward (spmm-nm-panel.h; null where the ISA
   // lacks it, usable only when nm_panel_fits(n, m)): rows [0, nr) (positions
-  // pos + r·row_bytes, values val + r·spr) over slots [s0, s1), s0 at a 64-column
-  // boundary: tile[r·16v] = (load ? tile : 0) + Σ_s val · xp[col(s)·16v], xp one
-  // panel [cols][16v] for v = 1, 2, 4 or 8.
-  void (*nm_panel)(int n, int m, int v, const float* xp, const uint8_t* pos, int64_t row_bytes, const float* val,
-                   int64_t spr, int64_t nr, int64_t s0, int64_t s1, float* tile, bool load);  // As unpack, but whole squares bypass the caches (for outputs larger than L2); null where the ISA lacks it.
+  // pos + r·row_bytes, in a buffer ending at pos_end; values val + r·spr) over
+  // slots [s0, s1), s0 at a 64-column boundary: tile[r·16v] = (load ? tile : 0)
+  // + Σ_s val · xp[col(s)·16v], xp one panel [cols][16v] for v = 1, 2, 4 or 8.
+  void (*nm_panel)(int n, int m, int v, const float* xp, const uint8_t* pos, const uint8_t* pos_end, int64_t row_bytes,
+                   const float* val, int64_t spr, int64_t nr, int64_t s0, int64_t s1, float* tile, bool load);
+  // As unpack, but whole squares bypass the caches (for outputs larger than L2); null where the ISA lacks it.
   void (*unpack_stream)(const float* tile, int64_t no, int64_t nb, float* y, int64_t ldy, bool accumulate, int64_t pw);
 };
 
-// Patterns the wide-panel path handles: the positions of 64 columns' slots fill at most one 64-bit word.
+// Patterns the wide-panel path takes (instantiated in spmm-nm-panel.h): the positions of 64 columns' slots
+// fill at most one 64-bit word, and at most one weight in 8 (1:8, 2:16) is the sparsest that beats the lane path.
+// Columns of one K block of the wide-panel path for panels of v vectors:
+// whole 64-column chunks whose panel rows fill 32 KB of L1 (128 at v = 4).
+constexpr int64_t nm_panel_block_cols(int v) {
+  return (32 << 10) / (64 * v * 64) > 1 ? (32 << 10) / (64 * v * 64) * 64 : 64;
+}
+
 inline bool nm_panel_fits(int n, int m) {
-  return (n == 1 && (m == 2 || m == 4)) || (n == 2 && (m == 4 || m == 8));
+  return (n == 1 && (m == 2 || m == 4 || m == 8)) || (n == 2 && (m == 4 || m == 8 || m == 16));
 }
 
 // Group sizes the lane path handles: a group lies inside one chunk of 16 columns, or is the chunk of 32.

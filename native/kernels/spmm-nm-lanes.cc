@@ -10,7 +10,11 @@
 namespace sk {
 namespace {
 
-// Slots per row and weight above which the panel path wins: at most one kept weight in kLanesMaxDensity.
+// The lane path takes patterns of at most one kept weight in 8 that the
+// wide-panel path does not (1:16, 1:32, 3:32, ...). At 1:8 and 2:16 the
+// wide-panel path wins at every batch from 8 to 1024 (1:8, 3072×768, 1
+// thread: 0.14 against 0.27 ms at batch 8, 1.76 against 2.17 at 256); at 1:16
+// and 1:32 it loses at large batches (1024: 5.1 against 4.6 ms, 4.0 against 3.2).
 constexpr int kLanesMaxDensity = 8;
 // Layout bytes of the row blocks one batch tile sweeps before moving on (L2-resident).
 constexpr int64_t kLanesGroupBytes = 1 << 20;
@@ -18,7 +22,7 @@ constexpr int64_t kLanesGroupBytes = 1 << 20;
 thread_local SpmmArena t_lanes;
 
 bool lanes_pay(int n, int m, int64_t batch) {
-  return batch > kSpmmSkinnyBatch && static_cast<int64_t>(n) * kLanesMaxDensity <= m;
+  return batch > kSpmmSkinnyBatch && !nm_panel_fits(n, m) && static_cast<int64_t>(n) * kLanesMaxDensity <= m;
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Driver of the wide-panel path of the N:M forward (the kernel is in
-// spmm-nm-panel.h): X is packed into panels of up to 128 batch rows, [K][128];
-// threads take equal ranges of output rows and, per panel, sweep a tile of
-// rows over K blocks whose panel rows stay in L1, then transpose the tile into Y.
+// spmm-nm-panel.h): X is packed into panels of up to 128 (or 64) batch rows,
+// [K][128]; threads take equal ranges of output rows and, per panel, sweep a
+// tile of rows over K blocks whose panel rows stay in L1, then transpose the
+// tile into Y.
 #include <algorithm>
 
 #include "spmm-arena.h"
@@ -10,10 +11,12 @@
 namespace sk {
 namespace {
 
-// Batch rows of a panel (8 vectors of 16).
-constexpr int64_t kWidePanel = 128;
-// L1 share of one K block of a panel.
-constexpr int64_t kWideBlockBytes = 32 << 10;
+// Batch rows of a panel: 8 vectors of 16, so that each weight's broadcast
+// feeds 8 multiply-adds; but 4 at one weight in 8, where a K block of 128
+// columns (twice as many weights per row and block) pays more than the wider
+// broadcast (1:8, 3072×768 at batch 256, 1 thread: 1.76 ms against 1.86 ms; at
+// 2:4, 5.0 against 5.8 ms the other way).
+int64_t wide_panel(int n, int m) { return n * 8 <= m ? 64 : 128; }
 // Output rows of a tile: 384 KB at 128 floats a row, in L2 beside the panel.
 constexpr int64_t kWideTileRows = 768;
 
@@ -31,50 +34,68 @@ bool nm_panel_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, c
   const int bits = __builtin_ctz(static_cast<unsigned>(m));
   const int64_t spr = cols / m * n;
   const int64_t row_bytes = (spr * bits + 7) / 8;
-  const int64_t npan = (batch + kWidePanel - 1) / kWidePanel;
+  const int64_t wp = wide_panel(n, m);
+  const int64_t npan = (batch + wp - 1) / wp;
   const int nt = static_cast<int>(std::min<int64_t>(threads_for(static_cast<double>(batch) * rows * spr), rows));
   const int64_t tile_rows = kWideTileRows;
-  t_wide.reserve(npan * cols * kWidePanel * 4 + nt * tile_rows * kWidePanel * 4, 1 + nt);
-  float* xp = t_wide.take<float>(npan * cols * kWidePanel);
+  // Whole panels per thread when they are all full and divide evenly (always
+  // on one thread): each thread packs its panel just before using it, so the
+  // panel is still in its L2 (768×3072 at batch 256: 3 MB of panels, more
+  // than L2; 1:8 on 2 threads 1.31 → 0.90 ms). Else threads share all panels,
+  // packed first, and split the rows.
+  const bool by_panel = npan % nt == 0 && (nt == 1 || batch % wp == 0);
+  const int64_t shared = by_panel ? 0 : npan * cols * wp;
+  const int64_t own = by_panel ? cols * wp : 0;
+  t_wide.reserve((shared + nt * (own + tile_rows * wp)) * 4, 1 + 2 * nt);
+  float* xp = t_wide.take<float>(shared);
+  float* owns[1024];
   float* tiles[1024];
-  for (int t = 0; t < nt; t++) tiles[t] = t_wide.take<float>(tile_rows * kWidePanel);
+  for (int t = 0; t < nt; t++) {
+    owns[t] = t_wide.take<float>(own);
+    tiles[t] = t_wide.take<float>(tile_rows * wp);
+  }
   // Each panel as narrow as its batch rows allow: 1, 2, 4 or 8 vectors.
   auto vecs = [&](int64_t p) {
-    const int64_t nb = std::min(kWidePanel, batch - p * kWidePanel);
+    const int64_t nb = std::min(wp, batch - p * wp);
     return nb <= 16 ? 1 : nb <= 32 ? 2 : nb <= 64 ? 4 : 8;
   };
-  constexpr int64_t kChunk = 256;
-  const int64_t chunks = (cols + kChunk - 1) / kChunk;
-  parallel_for(npan * chunks, 1, [&](int64_t u0, int64_t u1, int) {
-    for (int64_t u = u0; u < u1; u++) {
-      const int64_t p = u / chunks, k0 = u % chunks * kChunk;
-      const int64_t nb = std::min(kWidePanel, batch - p * kWidePanel);
-      const int64_t pw = 16 * vecs(p);
-      isa.pack(x + p * kWidePanel * cols + k0, cols, nb, std::min(kChunk, cols - k0), xp + p * cols * kWidePanel + k0 * pw, pw);
-    }
-  });
+  if (!by_panel) {
+    constexpr int64_t kChunk = 256;
+    const int64_t chunks = (cols + kChunk - 1) / kChunk;
+    parallel_for(npan * chunks, 1, [&](int64_t u0, int64_t u1, int) {
+      for (int64_t u = u0; u < u1; u++) {
+        const int64_t p = u / chunks, k0 = u % chunks * kChunk;
+        const int64_t nb = std::min(wp, batch - p * wp);
+        const int64_t pw = 16 * vecs(p);
+        isa.pack(x + p * wp * cols + k0, cols, nb, std::min(kChunk, cols - k0), xp + p * cols * wp + k0 * pw, pw);
+      }
+    });
+  }
   int64_t bounds[1025];
-  split_by(nullptr, rows, nt, bounds);
+  split_by(nullptr, rows, by_panel ? 1 : nt, bounds);
   // Y larger than L2 goes around the caches.
   const bool stream = isa.unpack_stream != nullptr && batch * rows * 4 > kStreamBytes;
   parallel_run(nt, [&](int t, int) {
-    const int64_t r0 = bounds[t], r1 = bounds[t + 1];
+    const int64_t r0 = by_panel ? 0 : bounds[t], r1 = by_panel ? rows : bounds[t + 1];
     float* tile = tiles[t];
-    for (int64_t p = 0; p < npan; p++) {
-      const int64_t nb = std::min(kWidePanel, batch - p * kWidePanel);
+    for (int64_t p = by_panel ? t : 0; p < npan; p += by_panel ? nt : 1) {
+      const int64_t nb = std::min(wp, batch - p * wp);
       const int v = vecs(p);
       const int64_t pw = 16 * v;
+      const float* xpp = xp + p * cols * wp;
+      if (by_panel) {
+        isa.pack(x + p * wp * cols, cols, nb, cols, owns[t], pw);
+        xpp = owns[t];
+      }
       // K blocks of whole 64-column chunks whose panel rows fit the L1 share.
-      const int64_t kc = std::max<int64_t>(1, kWideBlockBytes / (pw * 4) / 64) * 64;
-      const int64_t spb = kc / m * n;
-      const float* xpp = xp + p * cols * kWidePanel;
+      const int64_t spb = nm_panel_block_cols(v) / m * n;
       for (int64_t i0 = r0; i0 < r1; i0 += tile_rows) {
         const int64_t nr = std::min(tile_rows, r1 - i0);
         for (int64_t s0 = 0; s0 < spr; s0 += spb) {
-          isa.nm_panel(n, m, v, xpp, positions + i0 * row_bytes, row_bytes, values + i0 * spr, spr, nr, s0,
-                       std::min(spr, s0 + spb), tile, s0 > 0);
+          isa.nm_panel(n, m, v, xpp, positions + i0 * row_bytes, positions + rows * row_bytes, row_bytes,
+                       values + i0 * spr, spr, nr, s0, std::min(spr, s0 + spb), tile, s0 > 0);
         }
-        (stream ? isa.unpack_stream : isa.unpack)(tile, nr, nb, y + p * kWidePanel * rows + i0, rows, accumulate, pw);
+        (stream ? isa.unpack_stream : isa.unpack)(tile, nr, nb, y + p * wp * rows + i0, rows, accumulate, pw);
       }
     }
   });

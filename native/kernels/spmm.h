@@ -12,12 +12,13 @@
 // panel is cut into K blocks that fit in L1 when rows hold enough weights per
 // block to pay for it. Threads own disjoint ranges of output rows, balanced
 // by stored weights. Small batches gather X directly (bandwidth-bound).
-// The N:M forward at one kept weight in 8 or fewer takes the lane path on
-// AVX-512 instead (spmm-nm-lanes.h): output rows in vector lanes, inputs
-// picked by permutes, so X needs no panels and Y no transposes. At 1:2 to
-// 1:4 (2:4, 1:4, 2:8) it takes the wide-panel path (spmm-nm-panel.h):
-// panels twice as wide and columns decoded in registers, so a stored weight
-// costs 9 loads for 8 multiply-adds instead of 6 for 4. The CSR forward's
+// The N:M forward at 1:2 to 1:8 (2:4, 1:4, 2:8, 1:8, 2:16) takes the
+// wide-panel path on AVX-512 (spmm-nm-panel.h): panels twice as wide (or,
+// at 1:8, K blocks twice as long) and columns decoded in registers, so a
+// stored weight costs 9 loads for 8 multiply-adds instead of 6 for 4.
+// Sparser patterns (1:16, 1:32, 3:32) take the lane path (spmm-nm-lanes.h):
+// output rows in vector lanes, inputs picked by permutes, so X needs no
+// panels and Y no transposes. The CSR forward's
 // panels go their own way (spmm-csr.h): one row at a time off row_ptr, whole
 // panels per thread, streaming stores for a large Y.
 #pragma once

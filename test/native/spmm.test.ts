@@ -136,17 +136,17 @@ function allChecks(): Check[] {
     [4, 1056, 1, 32, [1, 3]],
     [3, 544, 2, 32, [1]],
     [2, 2080, 4, 32, [2]],
-    // The lane path (n/m <= 1/8, batch > 4): 16-row blocks with a short last one, pairs of blocks
-    // and a lone one, batch tiles of 8, 4, 2 and 1, K blocks, a half chunk of 16 columns (M = 8, K = 24)
-    // and chunks of 32 columns (M = 32); row blocks split between threads, and more blocks than one L2 group.
-    [17, 24, 1, 8, [5, 15]],
-    [33, 48, 2, 16, [9]],
+    // The lane path (n/m <= 1/16, or 1/8 off the wide-panel path, batch > 4): 16-row blocks with a short last
+    // one, pairs of blocks and a lone one, batch tiles of 8, 4, 2 and 1, K blocks, chunks of 16 columns (M = 16,
+    // K = 48) and of 32 (M = 32); row blocks split between threads, and more blocks than one L2 group.
+    [17, 48, 1, 16, [5, 15]],
+    [33, 96, 2, 32, [9]],
     [50, 96, 1, 32, [7, 16]],
     [3, 64, 1, 16, [6]],
-    [40, 2048, 1, 8, [11]],
+    [40, 2048, 1, 16, [11]],
     [35, 1536, 3, 32, [10]],
     [300, 8192, 1, 16, [6]],
-    // The wide-panel path (n/m of 1/2 to 1/4 at batch > 4, AVX-512): panels of 1, 2, 4 and 8 vectors
+    // The wide-panel path (n/m of 1/2 to 1/8 at batch > 4, AVX-512): panels of 1, 2, 4 and 8 vectors
     // (batch 5, 20, 40, 100) and a full one beside a narrow one (130); groups of three rows and one or two
     // left over; a last chunk short of 64 columns (100, 24); K blocks of 64 columns (8 vectors) and of
     // 512 (1 vector, 1100 columns); position streams ending inside a word (3:8 is not on the path, 2:8 is).
@@ -155,7 +155,14 @@ function allChecks(): Check[] {
     [10, 1100, 2, 4, [6, 70]],
     [5, 200, 1, 2, [33]],
     [11, 136, 2, 8, [9, 129]],
-    [4, 320, 2, 4, [257]],
+    [4, 320, 2, 4, [256, 257]],
+    // At one weight in 8 the panels are 64 rows wide (4 vectors): full K blocks of 128, 256 and 512 columns
+    // (4, 2 and 1 vectors) run constant-trip loops, then a tail of whole chunks and a short one (264, 1104).
+    // Full panels that divide between the threads (batch 128 here, 256 at 2:4) go one panel to a thread.
+    [7, 264, 1, 8, [5, 20, 40, 100, 130]],
+    [13, 1024, 1, 8, [17, 64, 128]],
+    [11, 1104, 2, 16, [6, 40, 70]],
+    [17, 24, 1, 8, [5, 15]],
     // More rows than one tile of the wide path (768), split between threads mid-tile.
     [1601, 64, 1, 4, [6]],
     // The weight gradient in K blocks (X's panels beyond 1 MB: 4 panels of 64 rows by more than 1024 columns).
@@ -217,18 +224,18 @@ nativeParity({
   },
   'sparse products: accumulate adds onto the output': (cfg) => {
     const rng = new Rng(5);
-    // 2:8 takes the panel path, 1:8 over 1536 columns the lane path with several K blocks.
-    for (const [n, cols] of [[2, 32], [1, 1536]] as const) {
-      const w = NMPacked.fromDense(randomNM(9, cols, n, 8, rng), { n, m: 8 });
+    // 2:8 takes the panel path, 1:16 over 1536 columns the lane path with several K blocks.
+    for (const [n, m, cols] of [[2, 8, 32], [1, 16, 1536]] as const) {
+      const w = NMPacked.fromDense(randomNM(9, cols, n, m, rng), { n, m });
       for (const batch of [2, 40]) {
         const x = randomFloats(batch * cols, rng);
         const base = randomFloats(batch * 9, rng);
         const got = new Float32Array(base);
-        requireNative(nmSpmm)(batch, 9, cols, n, 8, w.values, w.positions, x, got, true);
+        requireNative(nmSpmm)(batch, 9, cols, n, m, w.values, w.positions, x, got, true);
         const want = new Float32Array(base);
-        nmSpmm.reference(batch, 9, cols, n, 8, w.values, w.positions, x, want, true);
+        nmSpmm.reference(batch, 9, cols, n, m, w.values, w.positions, x, want, true);
         const terms = w.slotsPerRow;
-        assertWithinRounding(got, want, new Float32Array(want.length).fill(terms + 1), terms + 1, `accumulate ${n}:8 batch ${batch} ${configLabel(cfg)}`);
+        assertWithinRounding(got, want, new Float32Array(want.length).fill(terms + 1), terms + 1, `accumulate ${n}:${m} batch ${batch} ${configLabel(cfg)}`);
       }
     }
   },
