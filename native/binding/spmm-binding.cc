@@ -98,21 +98,25 @@ std::pair<int64_t, int64_t> nm_geometry(const Napi::Env& env, const char* kernel
 Napi::Value NmSpmm(const Napi::CallbackInfo& info) {
   const char* k = "nmSpmm";
   const Napi::Env env = info.Env();
-  Args args(info, k, 10);
+  Args args(info, k, 11);
   const Dims d = dims(args);
   const int64_t n = args.index(3, "n"), m = args.index(4, "m");
   const F32 values = args.f32(5, "values");
   const U8 positions = u8(info, args, 6, "positions");
-  const F32 x = args.f32(7, "x"), y = args.f32(8, "y");
-  const bool accumulate = args.boolean(9, "accumulate");
+  const F32 x = args.f32(7, "x");
+  const F32 bias = info[8].IsNull() ? F32{nullptr, 0} : args.f32(8, "bias (or null)");
+  const F32 y = args.f32(9, "y");
+  const bool accumulate = args.boolean(10, "accumulate");
   const auto [spr, row_bytes] = nm_geometry(env, k, d, n, m);
   args.fits(values.length, mul(env, k, d.rows, spr), "values ([rows, cols/m, n])");
   args.fits(positions.length, mul(env, k, d.rows, row_bytes), "positions (rows · rowBytes)");
   args.fits(x.length, mul(env, k, d.batch, d.cols), "x ([batch, cols])");
+  if (bias.data != nullptr) args.fits(bias.length, d.rows, "bias ([rows])");
   const int64_t ny = mul(env, k, d.batch, d.rows);
   args.fits(y.length, ny, "y ([batch, rows])");
-  check_disjoint(env, k, y, ny, "y", {{&values, "values"}, {&x, "x"}});
-  sk::nm_spmm(d.batch, d.rows, d.cols, static_cast<int>(n), static_cast<int>(m), values.data, positions.data, x.data, y.data, accumulate);
+  check_disjoint(env, k, y, ny, "y", {{&values, "values"}, {&x, "x"}, {&bias, "bias"}});
+  sk::nm_spmm(d.batch, d.rows, d.cols, static_cast<int>(n), static_cast<int>(m), values.data, positions.data, x.data,
+              bias.data, y.data, accumulate);
   return env.Undefined();
 }
 

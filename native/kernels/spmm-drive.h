@@ -69,9 +69,9 @@ namespace sk {
 // The lane path of nm_spmm (spmm-nm-lanes.cc). Returns false, having done
 // nothing, where the active ISA lacks it or the panel path is expected to win.
 bool nm_lanes_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* values,
-                      const uint8_t* positions, const float* x, float* y, bool accumulate);
+                      const uint8_t* positions, const float* x, const float* bias, float* y, bool accumulate);
 // The wide-panel path of nm_spmm (spmm-nm-panel.cc), on the same terms.
 bool nm_panel_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* values,
-                      const uint8_t* positions, const float* x, float* y, bool accumulate);
+                      const uint8_t* positions, const float* x, const float* bias, float* y, bool accumulate);
 
 }  // namespace sk

@@ -52,9 +52,10 @@ struct SpmmIsa {
   // lacks it, usable only when nm_lanes_fits(m)): batch rows [0, nb) of x
   // (row stride ldx, cols wide) against nblk row blocks laid out by
   // nm_lanes_layout (spr·32 floats each, spr = cols/m·n); y + 16q is block q's
-  // first output (row stride ldy) and rows_left counts the rows from block 0 on.
+  // first output (row stride ldy) and rows_left counts the rows from block 0 on;
+  // bias (null: none) holds block 0's first row's bias, added to every output.
   void (*nm_lanes)(const float* x, int64_t ldx, int64_t cols, int64_t nb, int n, int m, const float* lay, int64_t nblk,
-                   int64_t rows_left, float* y, int64_t ldy, bool accumulate);
+                   int64_t rows_left, const float* bias, float* y, int64_t ldy, bool accumulate);
   // One row block's layout from its first nr <= 16 rows (positions pos + r·row_bytes,
   // values val + r·spr, base as decode's).
   void (*nm_lanes_layout)(const uint8_t* pos, int64_t row_bytes, int bits, const int32_t* base, int m, const float* val,
@@ -62,10 +63,12 @@ struct SpmmIsa {
   // The wide-panel path of the N:M forward (spmm-nm-panel.h; null where the ISA
   // lacks it, usable only when nm_panel_fits(n, m)): rows [0, nr) (positions
   // pos + r·row_bytes, in a buffer ending at pos_end; values val + r·spr) over
-  // slots [s0, s1), s0 at a 64-column boundary: tile[r·16v] = (load ? tile : 0)
-  // + Σ_s val · xp[col(s)·16v], xp one panel [cols][16v] for v = 1, 2, 4 or 8.
+  // slots [s0, s1), s0 at a 64-column boundary: tile[r·16v] = (load ? tile :
+  // bias ? bias[r] : 0) + Σ_s val · xp[col(s)·16v], xp one panel [cols][16v]
+  // for v = 1, 2, 4 or 8.
   void (*nm_panel)(int n, int m, int v, const float* xp, const uint8_t* pos, const uint8_t* pos_end, int64_t row_bytes,
-                   const float* val, int64_t spr, int64_t nr, int64_t s0, int64_t s1, float* tile, bool load);
+                   const float* val, int64_t spr, int64_t nr, int64_t s0, int64_t s1, const float* bias, float* tile,
+                   bool load);
   // As unpack, but whole squares bypass the caches (for outputs larger than L2); null where the ISA lacks it.
   void (*unpack_stream)(const float* tile, int64_t no, int64_t nb, float* y, int64_t ldy, bool accumulate, int64_t pw);
 };

@@ -28,7 +28,7 @@ bool lanes_pay(int n, int m, int64_t batch) {
 }  // namespace
 
 bool nm_lanes_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* values,
-                      const uint8_t* positions, const float* x, float* y, bool accumulate) {
+                      const uint8_t* positions, const float* x, const float* bias, float* y, bool accumulate) {
   const SpmmIsa& isa = spmm_isa();
   if (isa.nm_lanes == nullptr || !nm_lanes_fits(m) || !lanes_pay(n, m, batch)) return false;
   const int bits = __builtin_ctz(static_cast<unsigned>(m));
@@ -58,8 +58,8 @@ bool nm_lanes_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, c
     }
     for (int64_t g = q0; g < q1; g += group) {
       const int64_t nb = std::min(group, q1 - g);
-      isa.nm_lanes(x, cols, cols, batch, n, m, lays[t] + (g - q0) * block_floats, nb, rows - g * 16, y + g * 16, rows,
-                   accumulate);
+      isa.nm_lanes(x, cols, cols, batch, n, m, lays[t] + (g - q0) * block_floats, nb, rows - g * 16,
+                   bias == nullptr ? nullptr : bias + g * 16, y + g * 16, rows, accumulate);
     }
   });
   return true;

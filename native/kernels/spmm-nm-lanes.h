@@ -80,15 +80,15 @@ inline void lanes_chunk(const float* xc, int64_t ldx, int64_t rem, const float* 
 }
 
 // BT batch rows × RB row blocks over `cols` columns, S slots per chunk (0:
-// any, given by S_any): y[b][16 lanes] (+)= Σ_s perm(x[b] chunk) · w.
+// any, given by S_any): y[b][16 lanes] (+)= init[r] + Σ_s perm(x[b] chunk) · w.
 template <int CW, int BT, int RB, int S>
 __attribute__((noinline)) void lanes_tile(const float* x, int64_t ldx, int64_t cols, int64_t spr, int64_t S_any,
                                           const float* const* lay, float* const* y, int64_t ldy, const __mmask16* keep,
-                                          bool accumulate) {
+                                          const __m512* init, bool accumulate) {
   const int64_t step = S > 0 ? S : S_any;
   __m512 acc[BT][RB];
   for (int b = 0; b < BT; b++) {
-    for (int r = 0; r < RB; r++) acc[b][r] = _mm512_setzero_ps();
+    for (int r = 0; r < RB; r++) acc[b][r] = init[r];
   }
   // Whole chunks: a fixed slot count keeps the accumulators in registers.
   const int64_t full = std::min(cols / CW, spr / step);
@@ -110,12 +110,12 @@ __attribute__((noinline)) void lanes_tile(const float* x, int64_t ldx, int64_t c
 // One tile with the slot count as a constant where it is a common one.
 template <int CW, int BT, int RB>
 void lanes_tile_any(const float* x, int64_t ldx, int64_t cols, int64_t spr, int64_t S, const float* const* lay, float* const* y,
-                    int64_t ldy, const __mmask16* keep, bool accumulate) {
+                    int64_t ldy, const __mmask16* keep, const __m512* init, bool accumulate) {
   switch (S) {
-    case 1: return lanes_tile<CW, BT, RB, 1>(x, ldx, cols, spr, S, lay, y, ldy, keep, accumulate);
-    case 2: return lanes_tile<CW, BT, RB, 2>(x, ldx, cols, spr, S, lay, y, ldy, keep, accumulate);
-    case 4: return lanes_tile<CW, BT, RB, 4>(x, ldx, cols, spr, S, lay, y, ldy, keep, accumulate);
-    default: return lanes_tile<CW, BT, RB, 0>(x, ldx, cols, spr, S, lay, y, ldy, keep, accumulate);
+    case 1: return lanes_tile<CW, BT, RB, 1>(x, ldx, cols, spr, S, lay, y, ldy, keep, init, accumulate);
+    case 2: return lanes_tile<CW, BT, RB, 2>(x, ldx, cols, spr, S, lay, y, ldy, keep, init, accumulate);
+    case 4: return lanes_tile<CW, BT, RB, 4>(x, ldx, cols, spr, S, lay, y, ldy, keep, init, accumulate);
+    default: return lanes_tile<CW, BT, RB, 0>(x, ldx, cols, spr, S, lay, y, ldy, keep, init, accumulate);
   }
 }
 
@@ -124,10 +124,11 @@ void lanes_tile_any(const float* x, int64_t ldx, int64_t cols, int64_t spr, int6
 constexpr int64_t kLanesTileBytes = 24 << 10;
 
 // Batch rows [0, nb) against row blocks [0, nblk) (layouts spr·32 floats
-// apart; the last one holds rows_left − 16·(nblk − 1) rows).
+// apart; the last one holds rows_left − 16·(nblk − 1) rows); the first K
+// block's sums start from the rows' bias (null: zero).
 template <int CW>
 void lanes_run(const float* x, int64_t ldx, int64_t cols, int64_t nb, int n, int m, const float* lay, int64_t nblk,
-               int64_t rows_left, float* y, int64_t ldy, bool accumulate) {
+               int64_t rows_left, const float* bias, float* y, int64_t ldy, bool accumulate) {
   constexpr int BT = kLanesBatch, RB = kLanesBlocks;
   const int64_t spr = cols / m * n;
   const int64_t S = static_cast<int64_t>(n) * CW / m;
@@ -146,23 +147,25 @@ void lanes_run(const float* x, int64_t ldx, int64_t cols, int64_t nb, int n, int
         const float* l[RB];
         float* yo[RB];
         __mmask16 keep[RB];
+        __m512 init[RB];
         for (int r = 0; r < rb; r++) {
           l[r] = lay + (q + r) * spr * 32 + s0 * 32;
           yo[r] = y + b0 * ldy + (q + r) * 16;
           const int64_t left = std::min<int64_t>(16, rows_left - (q + r) * 16);
           keep[r] = static_cast<__mmask16>((1u << left) - 1);
+          init[r] = bias != nullptr && k0 == 0 ? _mm512_maskz_loadu_ps(keep[r], bias + (q + r) * 16) : _mm512_setzero_ps();
         }
         const float* xb = x + b0 * ldx + k0;
         if (rb == RB) {
-          if (step == BT) lanes_tile_any<CW, BT, RB>(xb, ldx, nk, ns, S, l, yo, ldy, keep, add);
-          else if (step >= 4) lanes_tile_any<CW, 4, RB>(xb, ldx, nk, ns, S, l, yo, ldy, keep, add);
-          else if (step == 2) lanes_tile_any<CW, 2, RB>(xb, ldx, nk, ns, S, l, yo, ldy, keep, add);
-          else lanes_tile_any<CW, 1, RB>(xb, ldx, nk, ns, S, l, yo, ldy, keep, add);
+          if (step == BT) lanes_tile_any<CW, BT, RB>(xb, ldx, nk, ns, S, l, yo, ldy, keep, init, add);
+          else if (step >= 4) lanes_tile_any<CW, 4, RB>(xb, ldx, nk, ns, S, l, yo, ldy, keep, init, add);
+          else if (step == 2) lanes_tile_any<CW, 2, RB>(xb, ldx, nk, ns, S, l, yo, ldy, keep, init, add);
+          else lanes_tile_any<CW, 1, RB>(xb, ldx, nk, ns, S, l, yo, ldy, keep, init, add);
         } else {
-          if (step == BT) lanes_tile_any<CW, BT, 1>(xb, ldx, nk, ns, S, l, yo, ldy, keep, add);
-          else if (step >= 4) lanes_tile_any<CW, 4, 1>(xb, ldx, nk, ns, S, l, yo, ldy, keep, add);
-          else if (step == 2) lanes_tile_any<CW, 2, 1>(xb, ldx, nk, ns, S, l, yo, ldy, keep, add);
-          else lanes_tile_any<CW, 1, 1>(xb, ldx, nk, ns, S, l, yo, ldy, keep, add);
+          if (step == BT) lanes_tile_any<CW, BT, 1>(xb, ldx, nk, ns, S, l, yo, ldy, keep, init, add);
+          else if (step >= 4) lanes_tile_any<CW, 4, 1>(xb, ldx, nk, ns, S, l, yo, ldy, keep, init, add);
+          else if (step == 2) lanes_tile_any<CW, 2, 1>(xb, ldx, nk, ns, S, l, yo, ldy, keep, init, add);
+          else lanes_tile_any<CW, 1, 1>(xb, ldx, nk, ns, S, l, yo, ldy, keep, init, add);
         }
       }
     }
@@ -171,11 +174,11 @@ void lanes_run(const float* x, int64_t ldx, int64_t cols, int64_t nb, int n, int
 }
 
 void nm_lanes_impl(const float* x, int64_t ldx, int64_t cols, int64_t nb, int n, int m, const float* lay, int64_t nblk,
-                   int64_t rows_left, float* y, int64_t ldy, bool accumulate) {
+                   int64_t rows_left, const float* bias, float* y, int64_t ldy, bool accumulate) {
   if (m == 32) {
-    lanes_run<32>(x, ldx, cols, nb, n, m, lay, nblk, rows_left, y, ldy, accumulate);
+    lanes_run<32>(x, ldx, cols, nb, n, m, lay, nblk, rows_left, bias, y, ldy, accumulate);
   } else {
-    lanes_run<16>(x, ldx, cols, nb, n, m, lay, nblk, rows_left, y, ldy, accumulate);
+    lanes_run<16>(x, ldx, cols, nb, n, m, lay, nblk, rows_left, bias, y, ldy, accumulate);
   }
 }
 

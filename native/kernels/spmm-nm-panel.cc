@@ -28,7 +28,7 @@ thread_local SpmmArena t_wide;
 }  // namespace
 
 bool nm_panel_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* values,
-                      const uint8_t* positions, const float* x, float* y, bool accumulate) {
+                      const uint8_t* positions, const float* x, const float* bias, float* y, bool accumulate) {
   const SpmmIsa& isa = spmm_isa();
   if (isa.nm_panel == nullptr || !nm_panel_fits(n, m) || batch <= kSpmmSkinnyBatch || rows <= 0 || cols <= 0) return false;
   const int bits = __builtin_ctz(static_cast<unsigned>(m));
@@ -38,12 +38,14 @@ bool nm_panel_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, c
   const int64_t npan = (batch + wp - 1) / wp;
   const int nt = static_cast<int>(std::min<int64_t>(threads_for(static_cast<double>(batch) * rows * spr), rows));
   const int64_t tile_rows = kWideTileRows;
-  // Whole panels per thread when they are all full and divide evenly (always
-  // on one thread): each thread packs its panel just before using it, so the
-  // panel is still in its L2 (768×3072 at batch 256: 3 MB of panels, more
-  // than L2; 1:8 on 2 threads 1.31 → 0.90 ms). Else threads share all panels,
-  // packed first, and split the rows.
-  const bool by_panel = npan % nt == 0 && (nt == 1 || batch % wp == 0);
+  // Whole panels per thread when the full ones divide evenly, and what is
+  // left is at most one vector's rows (always on one thread): each thread
+  // packs its panel just before using it, so the panel is still in its L2
+  // (768×3072 at batch 256: 3 MB of panels, more than L2; 1:8 on 2 threads
+  // 1.31 → 0.90 ms; at batch 260, 4 full panels and 4 rows: 1.41 → 1.16
+  // ms). Else threads share all panels, packed first, and split the rows.
+  const int64_t full = batch / wp;
+  const bool by_panel = nt == 1 || (full >= nt && full % nt == 0 && batch % wp <= 16);
   const int64_t shared = by_panel ? 0 : npan * cols * wp;
   const int64_t own = by_panel ? cols * wp : 0;
   t_wide.reserve((shared + nt * (own + tile_rows * wp)) * 4, 1 + 2 * nt);
@@ -93,7 +95,8 @@ bool nm_panel_product(int64_t batch, int64_t rows, int64_t cols, int n, int m, c
         const int64_t nr = std::min(tile_rows, r1 - i0);
         for (int64_t s0 = 0; s0 < spr; s0 += spb) {
           isa.nm_panel(n, m, v, xpp, positions + i0 * row_bytes, positions + rows * row_bytes, row_bytes,
-                       values + i0 * spr, spr, nr, s0, std::min(spr, s0 + spb), tile, s0 > 0);
+                       values + i0 * spr, spr, nr, s0, std::min(spr, s0 + spb), bias == nullptr ? nullptr : bias + i0,
+                       tile, s0 > 0);
         }
         (stream ? isa.unpack_stream : isa.unpack)(tile, nr, nb, y + p * wp * rows + i0, rows, accumulate, pw);
       }

@@ -35,13 +35,13 @@ constexpr int kPanelChunkCols = 64;
 
 constexpr int log2_of(int m) { return m <= 1 ? 0 : 1 + log2_of(m / 2); }
 
-// R rows over slots [s0, s1) (s0 at a chunk boundary): tile[r] = (LOAD ? tile[r] : 0) + Σ_s val · xp[col(s)].
+// R rows over slots [s0, s1) (s0 at a chunk boundary): tile[r] = (LOAD ? tile[r] : bias ? bias[r] : 0) + Σ_s val · xp[col(s)].
 // CHUNKS > 0: the span is exactly that many whole chunks (a full K block), so
 // every loop below has a constant trip count.
 template <int N, int M, int V, int R, bool LOAD, int CHUNKS>
 __attribute__((always_inline)) inline void nm_panel_group(const float* xp, const uint8_t* pos, const uint8_t* pos_end,
                                                          int64_t row_bytes, const float* val, int64_t spr, int64_t s0,
-                                                         int64_t s1, float* tile) {
+                                                         int64_t s1, const float* bias, float* tile) {
   constexpr int B = log2_of(M);
   constexpr int C = kPanelChunkCols * N / M;  // slots a word holds
   constexpr int64_t PW = 16 * V;
@@ -52,7 +52,9 @@ __attribute__((always_inline)) inline void nm_panel_group(const float* xp, const
 #pragma GCC unroll 4
   for (int r = 0; r < R; r++) {
 #pragma GCC unroll 8
-    for (int j = 0; j < V; j++) acc[r][j] = LOAD ? _mm512_loadu_ps(tile + r * PW + 16 * j) : _mm512_setzero_ps();
+    for (int j = 0; j < V; j++) {
+      acc[r][j] = LOAD ? _mm512_loadu_ps(tile + r * PW + 16 * j) : bias != nullptr ? _mm512_set1_ps(bias[r]) : _mm512_setzero_ps();
+    }
   }
   const float* w[R];
   for (int r = 0; r < R; r++) w[r] = val + r * spr + s0;
@@ -113,53 +115,55 @@ __attribute__((always_inline)) inline void nm_panel_group(const float* xp, const
 // that the groups' set-up is hoisted out of the row loop.
 template <int N, int M, int V, bool LOAD, int CHUNKS>
 void nm_panel_rows(const float* xp, const uint8_t* pos, const uint8_t* pos_end, int64_t row_bytes, const float* val,
-                   int64_t spr, int64_t nr, int64_t s0, int64_t s1, float* tile) {
+                   int64_t spr, int64_t nr, int64_t s0, int64_t s1, const float* bias, float* tile) {
   constexpr int64_t PW = 16 * V;
   int64_t r = 0;
   for (; r + 3 <= nr; r += 3) {
     nm_panel_group<N, M, V, 3, LOAD, CHUNKS>(xp, pos + r * row_bytes, pos_end, row_bytes, val + r * spr, spr, s0, s1,
-                                             tile + r * PW);
+                                             bias == nullptr ? nullptr : bias + r, tile + r * PW);
   }
   for (; r < nr; r++) {
     nm_panel_group<N, M, V, 1, LOAD, CHUNKS>(xp, pos + r * row_bytes, pos_end, row_bytes, val + r * spr, spr, s0, s1,
-                                             tile + r * PW);
+                                             bias == nullptr ? nullptr : bias + r, tile + r * PW);
   }
 }
 
 // Full K blocks take constant-trip loops; other spans the general ones.
 template <int N, int M, int V>
 void nm_panel_span(const float* xp, const uint8_t* pos, const uint8_t* pos_end, int64_t row_bytes, const float* val,
-                   int64_t spr, int64_t nr, int64_t s0, int64_t s1, float* tile, bool load_tile) {
+                   int64_t spr, int64_t nr, int64_t s0, int64_t s1, const float* bias, float* tile, bool load_tile) {
   constexpr int kChunks = static_cast<int>(nm_panel_block_cols(V) / kPanelChunkCols);
   if (s1 - s0 == kChunks * kPanelChunkCols * N / M) {
-    return load_tile ? nm_panel_rows<N, M, V, true, kChunks>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile)
-                     : nm_panel_rows<N, M, V, false, kChunks>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile);
+    return load_tile ? nm_panel_rows<N, M, V, true, kChunks>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile)
+                     : nm_panel_rows<N, M, V, false, kChunks>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile);
   }
-  return load_tile ? nm_panel_rows<N, M, V, true, 0>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile)
-                   : nm_panel_rows<N, M, V, false, 0>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile);
+  return load_tile ? nm_panel_rows<N, M, V, true, 0>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile)
+                   : nm_panel_rows<N, M, V, false, 0>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile);
 }
 
 template <int N, int M>
 void nm_panel_pattern(int v, const float* xp, const uint8_t* pos, const uint8_t* pos_end, int64_t row_bytes,
-                      const float* val, int64_t spr, int64_t nr, int64_t s0, int64_t s1, float* tile, bool load_tile) {
+                      const float* val, int64_t spr, int64_t nr, int64_t s0, int64_t s1, const float* bias, float* tile,
+                      bool load_tile) {
   switch (v) {
-    case 1: return nm_panel_span<N, M, 1>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
-    case 2: return nm_panel_span<N, M, 2>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
-    case 4: return nm_panel_span<N, M, 4>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
-    default: return nm_panel_span<N, M, 8>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
+    case 1: return nm_panel_span<N, M, 1>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile, load_tile);
+    case 2: return nm_panel_span<N, M, 2>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile, load_tile);
+    case 4: return nm_panel_span<N, M, 4>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile, load_tile);
+    default: return nm_panel_span<N, M, 8>(xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile, load_tile);
   }
 }
 
 // The table entry: dispatches on the pattern (nm_panel_fits) and V (1, 2, 4 or 8).
-void nm_panel_impl(int n, int m, int v, const float* xp, const uint8_t* pos, const uint8_t* pos_end, int64_t row_bytes, const float* val,
-                   int64_t spr, int64_t nr, int64_t s0, int64_t s1, float* tile, bool load_tile) {
+void nm_panel_impl(int n, int m, int v, const float* xp, const uint8_t* pos, const uint8_t* pos_end, int64_t row_bytes,
+                   const float* val, int64_t spr, int64_t nr, int64_t s0, int64_t s1, const float* bias, float* tile,
+                   bool load_tile) {
   switch (m * 4 + n) {
-    case 2 * 4 + 1: return nm_panel_pattern<1, 2>(v, xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
-    case 4 * 4 + 1: return nm_panel_pattern<1, 4>(v, xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
-    case 4 * 4 + 2: return nm_panel_pattern<2, 4>(v, xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
-    case 8 * 4 + 2: return nm_panel_pattern<2, 8>(v, xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
-    case 8 * 4 + 1: return nm_panel_pattern<1, 8>(v, xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
-    case 16 * 4 + 2: return nm_panel_pattern<2, 16>(v, xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, tile, load_tile);
+    case 2 * 4 + 1: return nm_panel_pattern<1, 2>(v, xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile, load_tile);
+    case 4 * 4 + 1: return nm_panel_pattern<1, 4>(v, xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile, load_tile);
+    case 4 * 4 + 2: return nm_panel_pattern<2, 4>(v, xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile, load_tile);
+    case 8 * 4 + 2: return nm_panel_pattern<2, 8>(v, xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile, load_tile);
+    case 8 * 4 + 1: return nm_panel_pattern<1, 8>(v, xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile, load_tile);
+    case 16 * 4 + 2: return nm_panel_pattern<2, 16>(v, xp, pos, pos_end, row_bytes, val, spr, nr, s0, s1, bias, tile, load_tile);
     default: return;
   }
 }

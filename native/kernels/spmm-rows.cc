@@ -344,9 +344,17 @@ Rows csr_rows(int64_t rows, int64_t cols, const int32_t* ptr, const int32_t* col
 }  // namespace
 
 void nm_spmm(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* values, const uint8_t* positions,
-             const float* x, float* y, bool accumulate) {
-  if (nm_lanes_product(batch, rows, cols, n, m, values, positions, x, y, accumulate)) return;
-  if (nm_panel_product(batch, rows, cols, n, m, values, positions, x, y, accumulate)) return;
+             const float* x, const float* bias, float* y, bool accumulate) {
+  if (nm_lanes_product(batch, rows, cols, n, m, values, positions, x, bias, y, accumulate)) return;
+  if (nm_panel_product(batch, rows, cols, n, m, values, positions, x, bias, y, accumulate)) return;
+  // The other paths add the product onto bias rows written first.
+  if (bias != nullptr) {
+    for (int64_t b = 0; b < batch; b++) {
+      float* yb = y + b * rows;
+      for (int64_t o = 0; o < rows; o++) yb[o] = accumulate ? yb[o] + bias[o] : bias[o];
+    }
+    accumulate = true;
+  }
   t_extra.reserve(cols / m * n * 4, 1);
   const Rows rs = nm_rows(rows, cols, n, m, values, positions, t_extra.take<int32_t>(cols / m * n));
   rows_product(spmm_isa(), rs, batch, x, y, accumulate);

@@ -32,9 +32,10 @@ constexpr int64_t kSpmmSkinnyBatch = 4;
 
 // N:M, values [O, K/M, N], positions log2(M) bits per slot, one
 // byte-aligned stream of row_bytes per row. Requires M a power of two
-// (2..64) dividing K, 1 <= N < M.
+// (2..64) dividing K, 1 <= N < M. The forward adds bias [O] (null: none)
+// to every batch row: the lane and wide-panel paths start their sums from it.
 void nm_spmm(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* values, const uint8_t* positions,
-             const float* x, float* y, bool accumulate);
+             const float* x, const float* bias, float* y, bool accumulate);
 void nm_sddmm(int64_t batch, int64_t rows, int64_t cols, int n, int m, const uint8_t* positions, const float* x,
               const float* dy, float* d_values, bool accumulate);
 

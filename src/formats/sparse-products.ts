@@ -16,6 +16,8 @@ import {
   nmSpmm,
   spmmTransposed,
 } from '../kernels/index.js';
+import { expandInto } from '../ops/broadcast.js';
+import { Tensor } from '../tensor/tensor.js';
 import { ShapeError } from '../util/errors.js';
 import type { SparseMatrix } from './sparse-matrix.js';
 import { transposeIndex } from './transpose-index.js';
@@ -29,19 +31,32 @@ function checkBatch(batch: number, op: string): void {
 }
 
 /**
- * y [B, O] = x [B, K]·Wᵀ, added onto y when `accumulate` (for a bias written first).
+ * y [B, O] = x [B, K]·Wᵀ + bias [O] (none when null), added onto y when
+ * `accumulate`. The N:M kernels start each output row from its bias; the
+ * other formats write the bias rows first and add the product onto them.
  *
  * @example
  * const y = new Float32Array(batch * w.rows);
  * spmm(w, x, batch, y); // w: NMPacked, CSRMatrix or BSRMatrix
  */
-export function spmm(w: SparseMatrix, x: Float32Array, batch: number, y: Float32Array, accumulate = false): void {
+export function spmm(w: SparseMatrix, x: Float32Array, batch: number, y: Float32Array, accumulate = false, bias: Float32Array | null = null): void {
   checkBatch(batch, 'spmm');
   checkLength(x, batch * w.cols, `x [${batch}, ${w.cols}]`, 'spmm');
   checkLength(y, batch * w.rows, `y [${batch}, ${w.rows}]`, 'spmm');
+  if (bias !== null) checkLength(bias, w.rows, `bias [${w.rows}]`, 'spmm');
+  if (bias !== null && w.format !== 'nm') {
+    if (accumulate) {
+      for (let b = 0; b < batch; b++) {
+        for (let o = 0; o < w.rows; o++) y[b * w.rows + o]! += bias[o]!;
+      }
+    } else {
+      expandInto(new Tensor(bias, [w.rows]), [batch, w.rows], y);
+    }
+    accumulate = true;
+  }
   switch (w.format) {
     case 'nm':
-      nmSpmm(batch, w.rows, w.cols, w.n, w.m, w.values, w.positions, x, y, accumulate);
+      nmSpmm(batch, w.rows, w.cols, w.n, w.m, w.values, w.positions, x, bias, y, accumulate);
       break;
     case 'csr':
       csrSpmm(batch, w.rows, w.cols, w.rowPtr, w.colIdx, w.values, x, y, accumulate);

@@ -15,7 +15,6 @@
 import { record } from '../autograd/function.js';
 import { spmm, spmmGradInput, type SparseMatrix } from '../formats/index.js';
 import { im2row, permute, row2im } from '../kernels/index.js';
-import { expandInto } from '../ops/broadcast.js';
 import { convBiasGrad } from '../ops/conv2d.js';
 import { windowOut } from '../ops/window.js';
 import { isGradEnabled } from '../tensor/grad-mode.js';
@@ -106,8 +105,7 @@ export function sparseConv2d(x: Tensor, w: SparseMatrix, values: Tensor | null, 
   const rows = keepRows ? allocOverwritten(n * k) : scratchOf('sparseConv2d.rows', n * k);
   im2row(b, c, h, wd, kh, kw, sh, sw, ph, pw, oh, ow, x.data, rows);
   const yRows = scratchOf('sparseConv2d.yRows', n * o);
-  if (bias !== null) expandInto(bias, [n, o], yRows);
-  spmm(w, rows, n, yRows, bias !== null);
+  spmm(w, rows, n, yRows, false, bias === null ? null : bias.data);
   const y = allocOverwritten(b * o * l); // the permute writes every element
   permute(yRows, Int32Array.of(b, l, o), Int32Array.of(0, 2, 1), y);
   const inputs: Tensor[] = [x];

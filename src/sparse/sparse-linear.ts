@@ -9,7 +9,6 @@
 import { record } from '../autograd/function.js';
 import { sddmm, spmm, spmmGradInput, type SparseMatrix } from '../formats/index.js';
 import { sumTo } from '../kernels/index.js';
-import { expandTo } from '../ops/broadcast.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../util/errors.js';
 import { sizeOf } from '../util/shape.js';
@@ -46,9 +45,8 @@ export function sparseLinear(x: Tensor, w: SparseMatrix, values: Tensor | null, 
     throw new ShapeError(`sparseLinear: bias ${fmtShape(bias.shape)} must be [${w.rows}]`);
   }
   const n = sizeOf(x.shape.slice(0, -1));
-  // The bias rows are written first and the product added onto them.
-  const y = bias === null ? allocOverwritten(n * w.rows) : expandTo(bias, [n, w.rows]).data;
-  spmm(w, x.data, n, y, bias !== null);
+  const y = allocOverwritten(n * w.rows);
+  spmm(w, x.data, n, y, false, bias === null ? null : bias.data);
   const inputs: Tensor[] = [x];
   if (values !== null) inputs.push(values);
   if (bias !== null) inputs.push(bias);

@@ -75,12 +75,19 @@ function productChecks(w: Matrix, batch: number, rng: Rng, label: string): Check
   let fwd: Check['run'];
   let grad: Check['run'];
   let sd: Check['run'];
+  // N:M also with each output row started from a bias, on every path.
+  const extra: Check[] = [];
   switch (w.format) {
-    case 'nm':
-      fwd = (impl, out, ab) => pick(nmSpmm, impl)(batch, w.rows, w.cols, w.n, w.m, a(w.values, ab), w.positions, a(x, ab), out, false);
+    case 'nm': {
+      const bias = randomFloats(w.rows, rng);
+      fwd = (impl, out, ab) => pick(nmSpmm, impl)(batch, w.rows, w.cols, w.n, w.m, a(w.values, ab), w.positions, a(x, ab), null, out, false);
+      const withBias: Check['run'] = (impl, out, ab) =>
+        pick(nmSpmm, impl)(batch, w.rows, w.cols, w.n, w.m, a(w.values, ab), w.positions, a(x, ab), a(bias, ab), out, false);
+      extra.push({ what: `${label} forward with bias`, run: withBias, outLength: batch * w.rows, terms: terms + 1 });
       sd = (impl, out, ab) => pick(nmSddmm, impl)(batch, w.rows, w.cols, w.n, w.m, w.positions, a(x, ab), a(dy, ab), out, false);
       grad = (impl, out, ab) => pick(spmmTransposed, impl)(batch, w.rows, w.cols, t.ptr, t.row, t.perm, a(w.values, ab), a(dy, ab), out, false);
       break;
+    }
     case 'csr':
       fwd = (impl, out, ab) => pick(csrSpmm, impl)(batch, w.rows, w.cols, w.rowPtr, w.colIdx, a(w.values, ab), a(x, ab), out, false);
       sd = (impl, out, ab) => pick(csrSddmm, impl)(batch, w.rows, w.cols, w.rowPtr, w.colIdx, a(x, ab), a(dy, ab), out, false);
@@ -96,6 +103,7 @@ function productChecks(w: Matrix, batch: number, rng: Rng, label: string): Check
     }
   }
   return [
+    ...extra,
     { what: `${label} forward`, run: fwd, outLength: batch * w.rows, terms },
     { what: `${label} input gradient`, run: grad, outLength: batch * w.cols, terms: colTerms },
     { what: `${label} weight gradient`, run: sd, outLength: w.values.length, terms: batch },
@@ -158,7 +166,8 @@ function allChecks(): Check[] {
     [4, 320, 2, 4, [256, 257]],
     // At one weight in 8 the panels are 64 rows wide (4 vectors): full K blocks of 128, 256 and 512 columns
     // (4, 2 and 1 vectors) run constant-trip loops, then a tail of whole chunks and a short one (264, 1104).
-    // Full panels that divide between the threads (batch 128 here, 256 at 2:4) go one panel to a thread.
+    // Full panels that divide between the threads go one panel to a thread, also with a few rows left over
+    // (batch 128 and 130 at 1:8; 256 and 257 at 2:4).
     [7, 264, 1, 8, [5, 20, 40, 100, 130]],
     [13, 1024, 1, 8, [17, 64, 128]],
     [11, 1104, 2, 16, [6, 40, 70]],
@@ -228,14 +237,16 @@ nativeParity({
     for (const [n, m, cols] of [[2, 8, 32], [1, 16, 1536]] as const) {
       const w = NMPacked.fromDense(randomNM(9, cols, n, m, rng), { n, m });
       for (const batch of [2, 40]) {
-        const x = randomFloats(batch * cols, rng);
-        const base = randomFloats(batch * 9, rng);
-        const got = new Float32Array(base);
-        requireNative(nmSpmm)(batch, 9, cols, n, m, w.values, w.positions, x, got, true);
-        const want = new Float32Array(base);
-        nmSpmm.reference(batch, 9, cols, n, m, w.values, w.positions, x, want, true);
-        const terms = w.slotsPerRow;
-        assertWithinRounding(got, want, new Float32Array(want.length).fill(terms + 1), terms + 1, `accumulate ${n}:${m} batch ${batch} ${configLabel(cfg)}`);
+        for (const bias of [null, randomFloats(9, rng)]) {
+          const x = randomFloats(batch * cols, rng);
+          const base = randomFloats(batch * 9, rng);
+          const got = new Float32Array(base);
+          requireNative(nmSpmm)(batch, 9, cols, n, m, w.values, w.positions, x, bias, got, true);
+          const want = new Float32Array(base);
+          nmSpmm.reference(batch, 9, cols, n, m, w.values, w.positions, x, bias, want, true);
+          const terms = w.slotsPerRow + 2;
+          assertWithinRounding(got, want, new Float32Array(want.length).fill(terms), terms, `accumulate ${n}:${m} batch ${batch} bias ${bias !== null} ${configLabel(cfg)}`);
+        }
       }
     }
   },
@@ -248,11 +259,11 @@ nativeParity({
       const batch = 130;
       const x = randomFloats(batch * cols, rng);
       const want = new Float32Array(batch * rows);
-      nmSpmm.reference(batch, rows, cols, 2, 4, w.values, w.positions, x, want, false);
+      nmSpmm.reference(batch, rows, cols, 2, 4, w.values, w.positions, x, null, want, false);
       for (const shift of rows === 4112 ? [0, 1, 3, 13] : [0]) {
         for (const accumulate of [false, true]) {
           const got = new Float32Array(batch * rows + 16).subarray(shift, shift + batch * rows).fill(accumulate ? 0 : Number.NaN);
-          requireNative(nmSpmm)(batch, rows, cols, 2, 4, w.values, w.positions, x, got, accumulate);
+          requireNative(nmSpmm)(batch, rows, cols, 2, 4, w.values, w.positions, x, null, got, accumulate);
           assertWithinRounding(got, want, new Float32Array(want.length).fill(8), 4, `2:4 ${rows}x${cols} batch ${batch} y offset ${shift} accumulate ${accumulate} ${configLabel(cfg)}`);
         }
       }
@@ -272,9 +283,11 @@ test('sparse kernels: corrupt indices and short arrays are RangeErrors naming th
   const t = requireNative(spmmTransposed);
   assert.throws(() => t(1, 1, 2, Int32Array.of(0, 1, 2), Int32Array.of(0, 0), Int32Array.of(0, 5), values, new Float32Array(1), new Float32Array(2), false), /tPerm\[1\] = 5/);
   const nm = requireNative(nmSpmm);
-  assert.throws(() => nm(1, 1, 6, 1, 6, new Float32Array(1), new Uint8Array(1), new Float32Array(6), new Float32Array(1), false), /m = 6 must be a power of two/);
-  assert.throws(() => nm(1, 2, 8, 1, 4, new Float32Array(4), new Uint8Array(1), new Float32Array(8), new Float32Array(2), false), /positions .* holds 1/);
-  assert.throws(() => nm(1, 1, 8, 1, 4, new Float32Array(2), new Int32Array(1) as never, new Float32Array(8), new Float32Array(1), false), /positions must be a Uint8Array/);
+  assert.throws(() => nm(1, 1, 6, 1, 6, new Float32Array(1), new Uint8Array(1), new Float32Array(6), null, new Float32Array(1), false), /m = 6 must be a power of two/);
+  assert.throws(() => nm(1, 2, 8, 1, 4, new Float32Array(4), new Uint8Array(1), new Float32Array(8), null, new Float32Array(2), false), /positions .* holds 1/);
+  assert.throws(() => nm(1, 1, 8, 1, 4, new Float32Array(2), new Int32Array(1) as never, new Float32Array(8), null, new Float32Array(1), false), /positions must be a Uint8Array/);
+  assert.throws(() => nm(1, 2, 8, 1, 4, new Float32Array(4), new Uint8Array(2), new Float32Array(8), new Float32Array(1), new Float32Array(2), false), /bias \(\[rows\]\) holds 1/);
+  assert.throws(() => nm(1, 2, 8, 1, 4, new Float32Array(4), new Uint8Array(2), new Float32Array(8), new Int32Array(2) as never, new Float32Array(2), false), /bias \(or null\) must be a Float32Array/);
   const b = requireNative(bsrSpmm);
   assert.throws(() => b(1, 4, 6, 4, 4, Int32Array.of(0, 0), new Int32Array(0), new Float32Array(0), new Float32Array(6), new Float32Array(4), false), /do not tile 4×6/);
 });

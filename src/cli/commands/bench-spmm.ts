@@ -181,7 +181,7 @@ function sparseCall(op: SpmmOp, w: SparseMatrix, a: CaseArrays, batch: number): 
   switch (w.format) {
     case 'nm': {
       const f = nativeOf(nmSpmm) as typeof nmSpmm.reference;
-      return () => f(batch, w.rows, w.cols, w.n, w.m, w.values, w.positions, x, out, false);
+      return () => f(batch, w.rows, w.cols, w.n, w.m, w.values, w.positions, x, null, out, false);
     }
     case 'csr': {
       const f = nativeOf(csrSpmm) as typeof csrSpmm.reference;

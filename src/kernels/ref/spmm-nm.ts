@@ -17,8 +17,8 @@ function column(positions: Uint8Array, rowBase: number, bits: number, n: number,
 }
 
 /**
- * Y = X·Wᵀ (+ Y when accumulate): y[b, o] = Σ_s values[o, s] · x[b, col(o, s)].
- * The inference forward and the sparse forward of training.
+ * Y = X·Wᵀ + bias (+ Y when accumulate): y[b, o] = bias[o] + Σ_s values[o, s] · x[b, col(o, s)],
+ * bias [O] or null for none. The inference forward and the sparse forward of training.
  */
 export function nmSpmmRef(
   batch: number,
@@ -29,6 +29,7 @@ export function nmSpmmRef(
   values: Float32Array,
   positions: Uint8Array,
   x: Float32Array,
+  bias: Float32Array | null,
   y: Float32Array,
   accumulate: boolean,
 ): void {
@@ -37,7 +38,7 @@ export function nmSpmmRef(
   const rowBytes = Math.ceil((spr * bits) / 8);
   for (let o = 0; o < rows; o++) {
     for (let b = 0; b < batch; b++) {
-      let acc = accumulate ? y[b * rows + o]! : 0;
+      let acc = (accumulate ? y[b * rows + o]! : 0) + (bias === null ? 0 : bias[o]!);
       for (let s = 0; s < spr; s++) acc += values[o * spr + s]! * x[b * cols + column(positions, o * rowBytes, bits, n, m, s)]!;
       y[b * rows + o] = acc;
     }
