@@ -1,8 +1,8 @@
 // Driver of the wide-panel path of the N:M forward (the kernel is in
 // spmm-nm-panel.h): X is packed into panels of up to 128 (or 64) batch rows,
-// [K][128]; threads take equal ranges of output rows and, per panel, sweep a
-// tile of rows over K blocks whose panel rows stay in L1, then transpose the
-// tile into Y.
+// [K][128]; threads take whole panels (or, where panels do not divide
+// evenly, equal ranges of output rows) and, per panel, sweep a tile of rows
+// over K blocks whose panel rows stay in L1, then transpose the tile into Y.
 #include <algorithm>
 
 #include "spmm-arena.h"
