@@ -35,6 +35,15 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// addressMod64(typedArray): where its first element falls in a 64-byte line,
+// so that TypeScript can cut arrays the vector kernels load whole lines of.
+Napi::Value AddressMod64(const Napi::CallbackInfo& info) {
+  if (info.Length() != 1 || !info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "addressMod64: expects one typed array");
+  const auto a = info[0].As<Napi::TypedArray>();
+  const auto addr = reinterpret_cast<uintptr_t>(static_cast<const char*>(a.ArrayBuffer().Data()) + a.ByteOffset());
+  return Napi::Number::New(info.Env(), static_cast<double>(addr % 64));
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -45,6 +54,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads, "getThreads"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  exports.Set("addressMod64", Napi::Function::New(env, AddressMod64, "addressMod64"));
   for (Registrar r : registrars()) r(env, exports);
   return exports;
 }

@@ -120,6 +120,32 @@ Napi::Value NmSpmm(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+Napi::Value NmSpmmBlocks(const Napi::CallbackInfo& info) {
+  const char* k = "nmSpmmBlocks";
+  const Napi::Env env = info.Env();
+  Args args(info, k, 10);
+  const Dims d = dims(args);
+  const int64_t n = args.index(3, "n"), m = args.index(4, "m");
+  const F32 layout = args.f32(5, "layout");
+  const F32 x = args.f32(6, "x");
+  const F32 bias = info[7].IsNull() ? F32{nullptr, 0} : args.f32(7, "bias (or null)");
+  const F32 y = args.f32(8, "y");
+  const bool accumulate = args.boolean(9, "accumulate");
+  const auto [spr, row_bytes] = nm_geometry(env, k, d, n, m);
+  if (m > 32) range_error(env, k, "m = " + std::to_string(m) + ": the row-block layout takes groups of at most 32");
+  // Positions are read through a mask of the window, so a corrupt byte gives a wrong sum, never a wild read.
+  const int64_t blocks = (d.rows + 15) / 16, quads = (spr + 3) / 4;
+  args.fits(layout.length, mul(env, k, mul(env, k, blocks, quads), 80), "layout ([ceil(rows/16), ceil(spr/4), 80])");
+  args.fits(x.length, mul(env, k, d.batch, d.cols), "x ([batch, cols])");
+  if (bias.data != nullptr) args.fits(bias.length, d.rows, "bias ([rows])");
+  const int64_t ny = mul(env, k, d.batch, d.rows);
+  args.fits(y.length, ny, "y ([batch, rows])");
+  check_disjoint(env, k, y, ny, "y", {{&layout, "layout"}, {&x, "x"}, {&bias, "bias"}});
+  sk::nm_spmm_blocks(d.batch, d.rows, d.cols, static_cast<int>(n), static_cast<int>(m), layout.data, x.data, bias.data,
+                     y.data, accumulate);
+  return env.Undefined();
+}
+
 Napi::Value NmSddmm(const Napi::CallbackInfo& info) {
   const char* k = "nmSddmm";
   const Napi::Env env = info.Env();
@@ -280,6 +306,7 @@ Napi::Value BsrSpmmTransposed(const Napi::CallbackInfo& info) {
 
 void Register(Napi::Env env, Napi::Object exports) {
   exports.Set("nmSpmm", Napi::Function::New(env, NmSpmm, "nmSpmm"));
+  exports.Set("nmSpmmBlocks", Napi::Function::New(env, NmSpmmBlocks, "nmSpmmBlocks"));
   exports.Set("nmSddmm", Napi::Function::New(env, NmSddmm, "nmSddmm"));
   exports.Set("csrSpmm", Napi::Function::New(env, CsrSpmm, "csrSpmm"));
   exports.Set("csrSddmm", Napi::Function::New(env, CsrSddmm, "csrSddmm"));

@@ -314,6 +314,7 @@ void decode_impl(const uint8_t* row, int64_t row_bytes, int bits, const int32_t*
 // The lane path needs transpose_square and decode_impl above.
 #include "spmm-nm-lanes.h"
 #include "spmm-nm-panel.h"
+#include "spmm-nm-blocks.h"
 
 namespace sk {
 namespace {
@@ -346,6 +347,7 @@ SpmmIsa make_spmm_isa() {
   isa.sddmm[3] = sddmm_impl<4>;
   isa.gather = gather_impl;
   isa.decode = decode_impl;
+  isa.nm_blocks = blocks_impl;
 #if defined(__AVX512F__)
   isa.nm_dot = nm_dot_impl;
   isa.nm_lanes = nm_lanes_impl;

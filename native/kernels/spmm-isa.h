@@ -69,6 +69,12 @@ struct SpmmIsa {
   void (*nm_panel)(int n, int m, int v, const float* xp, const uint8_t* pos, const uint8_t* pos_end, int64_t row_bytes,
                    const float* val, int64_t spr, int64_t nr, int64_t s0, int64_t s1, const float* bias, float* tile,
                    bool load);
+  // The N:M forward on the row-block layout (spmm-nm-blocks.h; every ISA):
+  // y rows b < nb <= 4 (ldy apart), output rows of blocks [q0, q1) of 16,
+  // from x rows xs[b] (readable 32 floats past their end) through windows of
+  // w = 16 or 32 columns starting at off[s] for slot s.
+  void (*nm_blocks)(int w, const float* lay, int64_t quads, const int32_t* off, const float* const* xs, int64_t nb,
+                    int64_t q0, int64_t q1, int64_t rows, const float* bias, float* y, int64_t ldy, bool accumulate);
   // As unpack, but whole squares bypass the caches (for outputs larger than L2); null where the ISA lacks it.
   void (*unpack_stream)(const float* tile, int64_t no, int64_t nb, float* y, int64_t ldy, bool accumulate, int64_t pw);
 };

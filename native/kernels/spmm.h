@@ -36,6 +36,13 @@ constexpr int64_t kSpmmSkinnyBatch = 4;
 // to every batch row: the lane and wide-panel paths start their sums from it.
 void nm_spmm(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* values, const uint8_t* positions,
              const float* x, const float* bias, float* y, bool accumulate);
+// The same product on the row-block layout of an N:M weight (M <= 32; made
+// once by src/formats/nm-row-blocks.ts, described in spmm-nm-blocks.h):
+// lay [ceil(rows/16)][ceil(spr/4)][80] floats. For a weight that no longer
+// changes, at batches up to 4, where the row-major layout's decoding costs
+// more than its reading.
+void nm_spmm_blocks(int64_t batch, int64_t rows, int64_t cols, int n, int m, const float* lay, const float* x,
+                    const float* bias, float* y, bool accumulate);
 void nm_sddmm(int64_t batch, int64_t rows, int64_t cols, int n, int m, const uint8_t* positions, const float* x,
               const float* dy, float* d_values, bool accumulate);
 

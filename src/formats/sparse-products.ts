@@ -14,11 +14,13 @@ import {
   csrSpmm,
   nmSddmm,
   nmSpmm,
+  nmSpmmBlocks,
   spmmTransposed,
 } from '../kernels/index.js';
 import { expandInto } from '../ops/broadcast.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ShapeError } from '../util/errors.js';
+import { rowBlocksFor } from './nm-row-blocks.js';
 import type { SparseMatrix } from './sparse-matrix.js';
 import { transposeIndex } from './transpose-index.js';
 
@@ -34,6 +36,8 @@ function checkBatch(batch: number, op: string): void {
  * y [B, O] = x [B, K]·Wᵀ + bias [O] (none when null), added onto y when
  * `accumulate`. The N:M kernels start each output row from its bias; the
  * other formats write the bias rows first and add the product onto them.
+ * An N:M weight prepacked for inference (prepackNM) runs batches up to 4 on
+ * its row-block layout (rowBlocksFor says when).
  *
  * @example
  * const y = new Float32Array(batch * w.rows);
@@ -55,9 +59,13 @@ export function spmm(w: SparseMatrix, x: Float32Array, batch: number, y: Float32
     accumulate = true;
   }
   switch (w.format) {
-    case 'nm':
-      nmSpmm(batch, w.rows, w.cols, w.n, w.m, w.values, w.positions, x, bias, y, accumulate);
+    case 'nm': {
+      // A prepacked weight (prepackNM) runs small batches on its row-block layout.
+      const blocks = rowBlocksFor(w, batch);
+      if (blocks !== undefined) nmSpmmBlocks(batch, w.rows, w.cols, w.n, w.m, blocks, x, bias, y, accumulate);
+      else nmSpmm(batch, w.rows, w.cols, w.n, w.m, w.values, w.positions, x, bias, y, accumulate);
       break;
+    }
     case 'csr':
       csrSpmm(batch, w.rows, w.cols, w.rowPtr, w.colIdx, w.values, x, y, accumulate);
       break;

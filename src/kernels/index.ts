@@ -23,7 +23,7 @@ import { permuteRef } from './ref/permute.js';
 import { axisCopyRef } from './ref/axis-copy.js';
 import { whereRef } from './ref/where.js';
 import { im2rowRef, row2imRef } from './ref/im2row.js';
-import { nmSpmmRef, nmSddmmRef } from './ref/spmm-nm.js';
+import { nmSpmmRef, nmSddmmRef, nmSpmmBlocksRef } from './ref/spmm-nm.js';
 import { csrSpmmRef, csrSddmmRef, spmmTransposedRef } from './ref/spmm-csr.js';
 import { bsrSpmmRef, bsrSddmmRef, bsrSpmmTransposedRef } from './ref/spmm-bsr.js';
 
@@ -74,6 +74,7 @@ export const im2row = defineKernel('im2row', im2rowRef);
 export const row2im = defineKernel('row2im', row2imRef);
 // Sparse products cost 2 flops per stored weight and batch row; args: batch, rows, cols, ...
 export const nmSpmm = defineKernel('nmSpmm', nmSpmmRef, (b, o, k, n, m) => (2 * b * o * k * n) / m);
+export const nmSpmmBlocks = defineKernel('nmSpmmBlocks', nmSpmmBlocksRef, (b, o, k, n, m) => (2 * b * o * k * n) / m);
 export const nmSddmm = defineKernel('nmSddmm', nmSddmmRef, (b, o, k, n, m) => (2 * b * o * k * n) / m);
 export const csrSpmm = defineKernel('csrSpmm', csrSpmmRef, (b, _o, _k, _p, _c, values) => 2 * b * values.length);
 export const csrSddmm = defineKernel('csrSddmm', csrSddmmRef, (b, _o, _k, _p, colIdx) => 2 * b * colIdx.length);

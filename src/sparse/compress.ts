@@ -10,7 +10,7 @@
  * Shapes: Linear weight [O, K], inputs [..., K]; Conv2d weight [O, C, kh, kw],
  * run as the matrix [O, kh·kw·C] (see sparse-conv2d.ts), inputs [B, C, H, W].
  */
-import { packDense, describeFormat } from '../formats/index.js';
+import { packDense, describeFormat, dropPrepackedNM, nmRowBlocks, prepackNM, ROW_BLOCK_MAX_M } from '../formats/index.js';
 import type { FormatName, FormatSpec, SparseMatrix } from '../formats/index.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { Linear } from '../nn/linear.js';
@@ -162,8 +162,18 @@ function timeLayer(dense: () => unknown, sparse: () => unknown, minTimeMs: numbe
   return [bd, bs];
 }
 
+/**
+ * A weight that will not be trained gets its N:M row-block layout once, which
+ * batches up to 4 run on (prepackNM); a trained one must not, since the
+ * layout is a copy of the values.
+ */
+function prepackFixed(matrix: SparseMatrix): void {
+  if (matrix.format === 'nm' && matrix.m <= ROW_BLOCK_MAX_M && nmRowBlocks(matrix) === undefined) prepackNM(matrix);
+}
+
 /** Runs `layer` on the compressed `matrix` (its weight read as convToMatrix lays it out, for a convolution). */
 export function install(layer: CompressibleLayer, name: string, matrix: SparseMatrix, train: boolean): void {
+  if (!train) prepackFixed(matrix);
   const values = new Tensor(matrix.values, [matrix.values.length]).requireGrad(train);
   const transform = layer.weightTransform('weight');
   layer.clearWeightTransform('weight');
@@ -261,6 +271,8 @@ export function compress(model: Module, opts: CompressOptions = {}): CompressedL
       continue;
     }
     const packed = packDense(matrix, spec, name);
+    // Before timing, so that a small measuring batch runs the layout inference will use.
+    if (opts.train !== true) prepackFixed(packed);
     let denseMs: number | null = null;
     let sparseMs: number | null = null;
     if (measure !== false) {
@@ -299,6 +311,8 @@ export function decompress(model: Module): void {
 /**
  * The trainable compressed values, named `<weight>.values`, for an optimizer
  * (with the model's other parameters, less the dense weights they replace).
+ * Their weights lose any prepacked layout (compressed for inference, then
+ * handed to an optimizer), which would go stale as the values change.
  *
  * @example
  * compress(model, { format: 'csr', train: true, force: true });
@@ -308,7 +322,9 @@ export function sparseParameters(model: Module): Array<[string, Tensor]> {
   const out: Array<[string, Tensor]> = [];
   for (const [, layer] of compressibleLayers(model)) {
     const c = layers.get(layer);
-    if (c !== undefined) out.push([`${c.name}.values`, c.values]);
+    if (c === undefined) continue;
+    if (c.matrix.format === 'nm') dropPrepackedNM(c.matrix);
+    out.push([`${c.name}.values`, c.values]);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // `bench spmm` end to end on tiny cases: one result per case and op, fields
-// that match the case, and the speed-up read off the two times.
+// that match the case, the speed-up read off the two times, and which N:M
+// forwards ran on the prepacked row-block layout.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { benchSpmm, type SpmmBenchResult } from '../../src/cli/commands/bench-spmm.js';
@@ -10,6 +11,7 @@ test('bench spmm: one line per case, with times from the same run', nativeTest()
   const out = benchSpmm({
     cases: [
       { op: 'spmm', format: 'nm', n: 1, m: 8, sparsity: 0.875, rows: 16, cols: 64, batch: 5 },
+      { op: 'spmm', format: 'nm', n: 1, m: 8, sparsity: 0.875, rows: 16, cols: 64, batch: 1 },
       { op: 'spmm_transposed', format: 'csr', sparsity: 0.9, rows: 16, cols: 64, batch: 1 },
       { op: 'sddmm', format: 'bsr', block: 4, sparsity: 0.5, rows: 16, cols: 64, batch: 6 },
     ],
@@ -18,10 +20,11 @@ test('bench spmm: one line per case, with times from the same run', nativeTest()
     onResult: (r) => seen.push(r),
   });
   assert.deepEqual(seen, out);
-  assert.deepEqual(out.map((r) => [r.op, r.format, r.n, r.m, r.block, r.batch, r.threads]), [
-    ['spmm', 'nm', 1, 8, null, 5, 1],
-    ['spmm_transposed', 'csr', null, null, null, 1, 1],
-    ['sddmm', 'bsr', null, null, 4, 6, 1],
+  assert.deepEqual(out.map((r) => [r.op, r.format, r.n, r.m, r.block, r.batch, r.threads, r.prepacked]), [
+    ['spmm', 'nm', 1, 8, null, 5, 1, false],
+    ['spmm', 'nm', 1, 8, null, 1, 1, true],
+    ['spmm_transposed', 'csr', null, null, null, 1, 1, false],
+    ['sddmm', 'bsr', null, null, 4, 6, 1, false],
   ]);
   for (const r of out) {
     assert.ok(r.dense_ms > 0 && r.sparse_ms > 0, JSON.stringify(r));
@@ -31,4 +34,9 @@ test('bench spmm: one line per case, with times from the same run', nativeTest()
     const hi = (r.dense_ms + 5e-4) / Math.max(1e-9, r.sparse_ms - 5e-4);
     assert.ok(r.speedup >= lo - 0.005 && r.speedup <= hi + 0.005, JSON.stringify(r));
   }
+});
+
+test('bench spmm: --no-prepack runs small N:M batches on NMPacked itself', nativeTest(), () => {
+  const [r] = benchSpmm({ cases: [{ format: 'nm', n: 1, m: 8, sparsity: 0.875, rows: 16, cols: 64, batch: 1 }], threads: [1], minTimeMs: 1, prepack: false });
+  assert.equal(r!.prepacked, false);
 });

@@ -3,7 +3,7 @@
 // Shapes: W [O, K]; X, dX [B, K]; Y, dY [B, O]. Sizes cover 1, 3, 7, 33 and
 // 1023; batch 1 and 3 (gather path), 5..65 (one narrow panel), 130 (panels
 // plus a narrow last one); K blocks (long rows); the small-batch N:M kernel's
-// windows and tails; the N:M lane path's row blocks, batch tiles and
+// windows and tails; the prepacked row-block layout's short blocks and quads; the N:M lane path's row blocks, batch tiles and
 // chunks; odd row counts, so thread slices end mid-way; and transposed products over N:M weights, whose
 // thread slices (by column) cut through groups of M.
 import { test } from 'node:test';
@@ -16,10 +16,11 @@ import {
   csrSpmm,
   nmSddmm,
   nmSpmm,
+  nmSpmmBlocks,
   spmmTransposed,
   type Kernel,
 } from '../../src/kernels/index.js';
-import { BSRMatrix, CSRMatrix, NMPacked, Rng, Tensor, transposeIndex } from '../../src/index.js';
+import { BSRMatrix, CSRMatrix, NMPacked, Rng, Tensor, rowBlockLayout, transposeIndex } from '../../src/index.js';
 import { configLabel, nativeParity, nativeTest, randomFloats, requireNative } from '../helpers/native.js';
 import { assertWithinRounding } from '../helpers/rounding.js';
 
@@ -84,6 +85,19 @@ function productChecks(w: Matrix, batch: number, rng: Rng, label: string): Check
       const withBias: Check['run'] = (impl, out, ab) =>
         pick(nmSpmm, impl)(batch, w.rows, w.cols, w.n, w.m, a(w.values, ab), w.positions, a(x, ab), a(bias, ab), out, false);
       extra.push({ what: `${label} forward with bias`, run: withBias, outLength: batch * w.rows, terms: terms + 1 });
+      if (w.m <= 32) {
+        // The same product on the prepacked row-block layout (the absolute check packs the absolute values).
+        const lay = rowBlockLayout(w);
+        const layAbs = rowBlockLayout(new NMPacked({ ...w, values: abs(w.values) }));
+        for (const b of [null, bias]) {
+          extra.push({
+            what: `${label} forward on row blocks${b === null ? '' : ' with bias'}`,
+            run: (impl, out, ab) => pick(nmSpmmBlocks, impl)(batch, w.rows, w.cols, w.n, w.m, ab === true ? layAbs : lay, a(x, ab), b === null ? null : a(b, ab), out, false),
+            outLength: batch * w.rows,
+            terms: terms + 1,
+          });
+        }
+      }
       sd = (impl, out, ab) => pick(nmSddmm, impl)(batch, w.rows, w.cols, w.n, w.m, w.positions, a(x, ab), a(dy, ab), out, false);
       grad = (impl, out, ab) => pick(spmmTransposed, impl)(batch, w.rows, w.cols, t.ptr, t.row, t.perm, a(w.values, ab), a(dy, ab), out, false);
       break;
@@ -172,6 +186,13 @@ function allChecks(): Check[] {
     [13, 1024, 1, 8, [17, 64, 128]],
     [11, 1104, 2, 16, [6, 40, 70]],
     [17, 24, 1, 8, [5, 15]],
+    // The row-block layout (any batch; prepacked weights take it up to 4): a last block short of 16 rows
+    // (33, 7), slots not filling the last quad (5 and 3 slots a row), 3 slots a group crossing quads,
+    // windows of 32 columns (M = 32); 64 blocks split between threads (1024 rows × 128 slots × 2 rows).
+    [33, 40, 1, 8, [1, 2, 3, 4, 5]],
+    [7, 8, 3, 8, [1, 4]],
+    [18, 96, 3, 32, [2]],
+    [1024, 1024, 1, 8, [2]],
     // More rows than one tile of the wide path (768), split between threads mid-tile.
     [1601, 64, 1, 4, [6]],
     // The weight gradient in K blocks (X's panels beyond 1 MB: 4 panels of 64 rows by more than 1024 columns).
@@ -246,6 +267,9 @@ nativeParity({
           nmSpmm.reference(batch, 9, cols, n, m, w.values, w.positions, x, bias, want, true);
           const terms = w.slotsPerRow + 2;
           assertWithinRounding(got, want, new Float32Array(want.length).fill(terms), terms, `accumulate ${n}:${m} batch ${batch} bias ${bias !== null} ${configLabel(cfg)}`);
+          const onBlocks = new Float32Array(base);
+          requireNative(nmSpmmBlocks)(batch, 9, cols, n, m, rowBlockLayout(w), x, bias, onBlocks, true);
+          assertWithinRounding(onBlocks, want, new Float32Array(want.length).fill(terms), terms, `accumulate on row blocks ${n}:${m} batch ${batch} bias ${bias !== null} ${configLabel(cfg)}`);
         }
       }
     }
@@ -288,6 +312,9 @@ test('sparse kernels: corrupt indices and short arrays are RangeErrors naming th
   assert.throws(() => nm(1, 1, 8, 1, 4, new Float32Array(2), new Int32Array(1) as never, new Float32Array(8), null, new Float32Array(1), false), /positions must be a Uint8Array/);
   assert.throws(() => nm(1, 2, 8, 1, 4, new Float32Array(4), new Uint8Array(2), new Float32Array(8), new Float32Array(1), new Float32Array(2), false), /bias \(\[rows\]\) holds 1/);
   assert.throws(() => nm(1, 2, 8, 1, 4, new Float32Array(4), new Uint8Array(2), new Float32Array(8), new Int32Array(2) as never, new Float32Array(2), false), /bias \(or null\) must be a Float32Array/);
+  const nb = requireNative(nmSpmmBlocks);
+  assert.throws(() => nb(1, 17, 8, 1, 4, new Float32Array(80), new Float32Array(8), null, new Float32Array(17), false), /nmSpmmBlocks: layout .* holds 80 .* need 160/);
+  assert.throws(() => nb(1, 1, 64, 1, 64, new Float32Array(80), new Float32Array(64), null, new Float32Array(1), false), /m = 64: the row-block layout takes groups of at most 32/);
   const b = requireNative(bsrSpmm);
   assert.throws(() => b(1, 4, 6, 4, 4, Int32Array.of(0, 0), new Int32Array(0), new Float32Array(0), new Float32Array(6), new Float32Array(4), false), /do not tile 4×6/);
 });

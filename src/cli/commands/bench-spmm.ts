@@ -5,13 +5,16 @@
  * the best of each counts, so a busy machine slows both alike. Ops: the
  * forward Y = X·Wᵀ ('spmm'), the input gradient dX = dY·W
  * ('spmm_transposed') and the weight gradient dW = dYᵀ·X, sampled at W's
- * entries ('sddmm'; dense computes every entry).
+ * entries ('sddmm'; dense computes every entry). N:M weights are prepacked
+ * for inference (prepackNM) unless told not to, as compress does for weights
+ * it does not train, so that the forward at small batches runs on the
+ * row-block layout; each line says whether it did ("prepacked").
  * Shapes: W [O, K] (rows O, cols K); X, dX [B, K]; Y, dY [B, O].
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { packDense, type FormatName, type FormatSpec, type SparseMatrix } from '../../formats/index.js';
+import { packDense, prepackNM, rowBlocksFor, ROW_BLOCK_MAX_M, type FormatName, type FormatSpec, type SparseMatrix } from '../../formats/index.js';
 import { transposeIndex } from '../../formats/index.js';
-import { gemm, nmSpmm, csrSpmm, bsrSpmm, spmmTransposed, bsrSpmmTransposed, nmSddmm, csrSddmm, bsrSddmm } from '../../kernels/index.js';
+import { gemm, nmSpmm, nmSpmmBlocks, csrSpmm, bsrSpmm, spmmTransposed, bsrSpmmTransposed, nmSddmm, csrSddmm, bsrSddmm } from '../../kernels/index.js';
 import { loadNative, nativeLoadError, rebuildHint } from '../../kernels/native/binding.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { ArgumentError, BackendError } from '../../util/errors.js';
@@ -53,6 +56,8 @@ export interface SpmmBenchResult {
   readonly dense_ms: number;
   readonly sparse_ms: number;
   readonly speedup: number;
+  /** The N:M forward ran on the weight's prepacked row-block layout (prepackNM), as in a model compressed for inference. */
+  readonly prepacked: boolean;
 }
 
 export interface BenchSpmmOptions {
@@ -61,6 +66,12 @@ export interface BenchSpmmOptions {
   readonly threads?: readonly number[];
   /** Least time spent on each case, dense and sparse together, in milliseconds (default 400). */
   readonly minTimeMs?: number;
+  /**
+   * Prepack N:M weights for inference (prepackNM), as compress does for
+   * weights it does not train, so that small batches run on the row-block
+   * layout (default true).
+   */
+  readonly prepack?: boolean;
   /** Called with each result as soon as it is measured. */
   readonly onResult?: (r: SpmmBenchResult) => void;
 }
@@ -180,6 +191,12 @@ function sparseCall(op: SpmmOp, w: SparseMatrix, a: CaseArrays, batch: number): 
   }
   switch (w.format) {
     case 'nm': {
+      // The layout spmm() would pick.
+      const blocks = rowBlocksFor(w, batch);
+      if (blocks !== undefined) {
+        const fb = nativeOf(nmSpmmBlocks) as typeof nmSpmmBlocks.reference;
+        return () => fb(batch, w.rows, w.cols, w.n, w.m, blocks, x, null, out, false);
+      }
       const f = nativeOf(nmSpmm) as typeof nmSpmm.reference;
       return () => f(batch, w.rows, w.cols, w.n, w.m, w.values, w.positions, x, null, out, false);
     }
@@ -251,6 +268,7 @@ export function benchSpmm(opts: BenchSpmmOptions = {}): SpmmBenchResult[] {
       let w = weights.get(cs);
       if (w === undefined) {
         w = randomSparseWeight(cs, rng);
+        if (opts.prepack !== false && w.format === 'nm' && w.m <= ROW_BLOCK_MAX_M) prepackNM(w);
         weights.set(cs, w);
       }
       const { rows, cols, batch } = cs;
@@ -288,6 +306,7 @@ export function benchSpmm(opts: BenchSpmmOptions = {}): SpmmBenchResult[] {
         dense_ms: round3(denseMs),
         sparse_ms: round3(sparseMs),
         speedup: Math.round((denseMs / sparseMs) * 100) / 100,
+        prepacked: op === 'spmm' && w.format === 'nm' && rowBlocksFor(w, batch) !== undefined,
       };
       results.push(r);
       opts.onResult?.(r);
@@ -298,7 +317,7 @@ export function benchSpmm(opts: BenchSpmmOptions = {}): SpmmBenchResult[] {
 
 function describe(r: SpmmBenchResult): string {
   const op = r.op === 'spmm' ? '' : r.op === 'sddmm' ? ' dW' : ' dX';
-  if (r.format === 'nm') return `nm ${r.n}:${r.m}${op}`;
+  if (r.format === 'nm') return `nm ${r.n}:${r.m}${op}${r.prepacked ? ' prepacked' : ''}`;
   if (r.format === 'bsr') return `bsr ${r.block}x${r.block} ${Math.round(r.sparsity * 100)}%${op}`;
   return `csr ${Math.round(r.sparsity * 1000) / 10}%${op}`;
 }
@@ -349,7 +368,8 @@ export function benchSpmmCommand(): Command {
     .option('--batches <list>', 'batch sizes (default 256,1)', intList)
     .option('--shapes <list>', 'weight shapes OxK (default 3072x768,768x3072)', shapeList)
     .option('--min-time <ms>', 'least time per case', (v) => intList(v)[0]!, 400)
-    .action((o: { json?: boolean; threads?: number[]; formats?: FormatName[]; ops?: SpmmOp[]; batches?: number[]; shapes?: Array<[number, number]>; minTime: number }) => {
+    .option('--no-prepack', 'run the N:M forward at batches up to 4 on NMPacked itself, not on the prepacked row-block layout a model compressed for inference uses')
+    .action((o: { json?: boolean; threads?: number[]; formats?: FormatName[]; ops?: SpmmOp[]; batches?: number[]; shapes?: Array<[number, number]>; minTime: number; prepack: boolean }) => {
       const cases = defaultSpmmCases({
         ...(o.ops === undefined ? {} : { ops: o.ops }),
         ...(o.formats === undefined ? {} : { formats: o.formats }),
@@ -360,6 +380,7 @@ export function benchSpmmCommand(): Command {
       benchSpmm({
         cases,
         minTimeMs: o.minTime,
+        prepack: o.prepack,
         ...(o.threads === undefined ? {} : { threads: o.threads }),
         onResult: (r) => console.log(o.json === true ? JSON.stringify(r) : formatSpmmRow(r)),
       });

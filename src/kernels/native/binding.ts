@@ -23,6 +23,8 @@ export interface NativeBinding {
   getThreads(): number;
   /** Resizes the thread pool (1 or more). */
   setThreads(n: number): void;
+  /** Where a typed array's first element falls in a 64-byte line (its address mod 64). */
+  addressMod64(a: ArrayBufferView): number;
   readonly [kernel: string]: unknown;
 }
 

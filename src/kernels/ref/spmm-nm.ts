@@ -73,3 +73,46 @@ export function nmSddmmRef(
     }
   }
 }
+
+/** Floats of one quad (4 slots) of one block of 16 rows in the row-block layout: 64 values, 16 position words. */
+export const ROW_BLOCK_QUAD = 80;
+
+/**
+ * Y = X·Wᵀ + bias (+ Y when accumulate) with W in the row-block layout
+ * (src/formats/nm-row-blocks.ts): for block q of 16 rows and quad u of 4
+ * slots (quads = ceil(spr/4)), float (q·quads + u)·80 + 16j + l holds the
+ * value of slot 4u + j of row 16q + l, and byte j of the 32-bit word at float
+ * (q·quads + u)·80 + 64 + l its position inside its group (little-endian).
+ * A position is read through the mask of its window (15 for M <= 16, 31 for
+ * M = 32), as the native permutes read it. Requires M <= 32.
+ */
+export function nmSpmmBlocksRef(
+  batch: number,
+  rows: number,
+  cols: number,
+  n: number,
+  m: number,
+  layout: Float32Array,
+  x: Float32Array,
+  bias: Float32Array | null,
+  y: Float32Array,
+  accumulate: boolean,
+): void {
+  const spr = (cols / m) * n;
+  const quads = Math.ceil(spr / 4);
+  const window = m <= 16 ? 16 : 32;
+  const bytes = new Uint8Array(layout.buffer, layout.byteOffset, layout.byteLength);
+  for (let o = 0; o < rows; o++) {
+    const q = o >> 4;
+    const l = o & 15;
+    for (let b = 0; b < batch; b++) {
+      let acc = (accumulate ? y[b * rows + o]! : 0) + (bias === null ? 0 : bias[o]!);
+      for (let s = 0; s < spr; s++) {
+        const at = (q * quads + (s >> 2)) * ROW_BLOCK_QUAD;
+        const p = bytes[(at + 64 + l) * 4 + (s & 3)]! & (window - 1);
+        acc += layout[at + 16 * (s & 3) + l]! * x[b * cols + Math.floor(s / n) * m + p]!;
+      }
+      y[b * rows + o] = acc;
+    }
+  }
+}
