@@ -25,8 +25,14 @@
  *   return l.item();
  * });
  */
+import { alignedFloats } from '../kernels/aligned-floats.js';
 
-/** Below this many floats a buffer comes from the JavaScript heap, where it is cheap. */
+/**
+ * Below this many floats a buffer comes from the JavaScript heap, where it is
+ * cheap. From this size on buffers start on a 64-byte line (alignedFloats),
+ * so that the kernels' vector stores do not straddle two lines (the N:M lane
+ * path, 1:16 at 3072×768, batch 256: 1.13 → 1.07 ms with Y on a line).
+ */
 const MIN_POOLED = 4096;
 
 let check = process.env.SPARSEKIT_POOL_CHECK === '1';
@@ -43,22 +49,27 @@ let taken: Float32Array[] | null = null;
 
 function take(n: number): Float32Array | null {
   if (taken === null || n < MIN_POOLED) return null;
-  const buf = free.get(n)?.pop() ?? new Float32Array(n);
+  const buf = free.get(n)?.pop() ?? alignedFloats(n);
   taken.push(buf);
   return buf;
+}
+
+/** n zeroed floats outside the pool: line-aligned from MIN_POOLED floats on. */
+function fresh(n: number): Float32Array {
+  return n < MIN_POOLED ? new Float32Array(n) : alignedFloats(n);
 }
 
 /** n floats, all zero. */
 export function allocZeroed(n: number): Float32Array {
   const buf = take(n);
-  if (buf === null) return new Float32Array(n);
+  if (buf === null) return fresh(n);
   return buf.fill(0);
 }
 
 /** n floats of undefined value: the caller writes every element before reading any. */
 export function allocOverwritten(n: number): Float32Array {
   const buf = take(n);
-  if (buf === null) return check ? new Float32Array(n).fill(Number.NaN) : new Float32Array(n);
+  if (buf === null) return check ? fresh(n).fill(Number.NaN) : fresh(n);
   return check ? buf.fill(Number.NaN) : buf;
 }
 

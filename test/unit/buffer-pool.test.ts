@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { allocOverwritten, allocZeroed, copyFloats, setBufferPoolCheck, withStepBuffers } from '../../src/tensor/buffer-pool.js';
 import { AdamW, Rng, Tensor, applySparsity, buildModel, clipGradNorm, crossEntropy } from '../../src/index.js';
 import type { ImageClassifier } from '../../src/models/model.js';
+import { alignedFloats } from '../../src/kernels/aligned-floats.js';
+import { loadNative } from '../../src/kernels/native/binding.js';
 
 const BIG = 5000; // above the pooling threshold
 const SMALL = 100; // below it
@@ -111,4 +113,14 @@ test('training steps with pooled buffers give the same weights as without (ViT, 
     got.forEach((g, i) => assert.deepEqual(g, want[i], `${what}: parameter ${i}`));
     assert.ok(got.every((g) => g.every(Number.isFinite)), `${what}: finite`);
   }
+});
+
+test('buffers from the pooling size on start on a 64-byte line (with the addon), inside a step and out', () => {
+  const native = loadNative();
+  const bufs = [allocZeroed(BIG), allocOverwritten(BIG + 3), withStepBuffers(() => allocZeroed(BIG)), alignedFloats(17)];
+  assert.deepEqual(bufs.map((b) => b.length), [BIG, BIG + 3, BIG, 17]);
+  assert.ok(bufs[0]!.every((v) => v === 0) && bufs[3]!.every((v) => v === 0));
+  if (native !== null) for (const b of bufs) assert.equal(native.addressMod64(b), 0);
+  // Small buffers stay plain heap arrays.
+  assert.equal(allocZeroed(SMALL).byteOffset, 0);
 });

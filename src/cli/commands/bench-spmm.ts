@@ -15,6 +15,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { packDense, prepackNM, rowBlocksFor, ROW_BLOCK_MAX_M, type FormatName, type FormatSpec, type SparseMatrix } from '../../formats/index.js';
 import { transposeIndex } from '../../formats/index.js';
 import { gemm, nmSpmm, nmSpmmBlocks, csrSpmm, bsrSpmm, spmmTransposed, bsrSpmmTransposed, nmSddmm, csrSddmm, bsrSddmm } from '../../kernels/index.js';
+import { alignedFloats } from '../../kernels/aligned-floats.js';
 import { loadNative, nativeLoadError, rebuildHint } from '../../kernels/native/binding.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { ArgumentError, BackendError } from '../../util/errors.js';
@@ -148,7 +149,7 @@ export function randomSparseWeight(cs: SpmmCase, rng: Rng): SparseMatrix {
   return packDense(new Tensor(d, [rows, cols]), spec);
 }
 
-/** Arrays of one case: X [B, K], dY [B, O], and an output for each side. */
+/** Arrays of one case: X [B, K], dY [B, O], and an output for each side (on 64-byte lines, as the library's own buffers). */
 interface CaseArrays {
   readonly x: Float32Array;
   readonly dy: Float32Array;
@@ -277,10 +278,10 @@ export function benchSpmm(opts: BenchSpmmOptions = {}): SpmmBenchResult[] {
       const x = Float32Array.from({ length: batch * cols }, () => rng.uniform(-1, 1));
       const dy = Float32Array.from({ length: batch * rows }, () => rng.uniform(-1, 1));
       const a: CaseArrays = op === 'spmm'
-        ? { x, dy, out: new Float32Array(batch * rows), denseOut: new Float32Array(batch * rows) }
+        ? { x, dy, out: alignedFloats(batch * rows), denseOut: alignedFloats(batch * rows) }
         : op === 'spmm_transposed'
-          ? { x, dy, out: new Float32Array(batch * cols), denseOut: new Float32Array(batch * cols) }
-          : { x, dy, out: new Float32Array(w.values.length), denseOut: new Float32Array(rows * cols) };
+          ? { x, dy, out: alignedFloats(batch * cols), denseOut: alignedFloats(batch * cols) }
+          : { x, dy, out: alignedFloats(w.values.length), denseOut: alignedFloats(rows * cols) };
       const d = a.denseOut;
       // The dense twin of each op: Y = X·Wᵀ, dX = dY·W, dW = dYᵀ·X (every entry).
       const denseCall = op === 'spmm'
