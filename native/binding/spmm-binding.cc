@@ -95,6 +95,26 @@ std::pair<int64_t, int64_t> nm_geometry(const Napi::Env& env, const char* kernel
   return {spr, (spr * __builtin_ctzll(static_cast<unsigned long long>(m)) + 7) / 8};
 }
 
+// A forward's x, bias (or null), y and accumulate, arguments i to i + 3, checked
+// against the sizes and against the weight array (y must share memory with nothing).
+struct Forward {
+  F32 x, bias, y;
+  bool accumulate;
+};
+
+Forward forward_args(const Napi::CallbackInfo& info, const Args& args, const char* k, const Dims& d, size_t i,
+                     const F32& weight, const char* weight_name) {
+  const Napi::Env env = info.Env();
+  const Forward f{args.f32(i, "x"), info[i + 1].IsNull() ? F32{nullptr, 0} : args.f32(i + 1, "bias (or null)"),
+                  args.f32(i + 2, "y"), args.boolean(i + 3, "accumulate")};
+  args.fits(f.x.length, mul(env, k, d.batch, d.cols), "x ([batch, cols])");
+  if (f.bias.data != nullptr) args.fits(f.bias.length, d.rows, "bias ([rows])");
+  const int64_t ny = mul(env, k, d.batch, d.rows);
+  args.fits(f.y.length, ny, "y ([batch, rows])");
+  check_disjoint(env, k, f.y, ny, "y", {{&weight, weight_name}, {&f.x, "x"}, {&f.bias, "bias"}});
+  return f;
+}
+
 Napi::Value NmSpmm(const Napi::CallbackInfo& info) {
   const char* k = "nmSpmm";
   const Napi::Env env = info.Env();
@@ -103,20 +123,12 @@ Napi::Value NmSpmm(const Napi::CallbackInfo& info) {
   const int64_t n = args.index(3, "n"), m = args.index(4, "m");
   const F32 values = args.f32(5, "values");
   const U8 positions = u8(info, args, 6, "positions");
-  const F32 x = args.f32(7, "x");
-  const F32 bias = info[8].IsNull() ? F32{nullptr, 0} : args.f32(8, "bias (or null)");
-  const F32 y = args.f32(9, "y");
-  const bool accumulate = args.boolean(10, "accumulate");
   const auto [spr, row_bytes] = nm_geometry(env, k, d, n, m);
   args.fits(values.length, mul(env, k, d.rows, spr), "values ([rows, cols/m, n])");
   args.fits(positions.length, mul(env, k, d.rows, row_bytes), "positions (rows · rowBytes)");
-  args.fits(x.length, mul(env, k, d.batch, d.cols), "x ([batch, cols])");
-  if (bias.data != nullptr) args.fits(bias.length, d.rows, "bias ([rows])");
-  const int64_t ny = mul(env, k, d.batch, d.rows);
-  args.fits(y.length, ny, "y ([batch, rows])");
-  check_disjoint(env, k, y, ny, "y", {{&values, "values"}, {&x, "x"}, {&bias, "bias"}});
-  sk::nm_spmm(d.batch, d.rows, d.cols, static_cast<int>(n), static_cast<int>(m), values.data, positions.data, x.data,
-              bias.data, y.data, accumulate);
+  const Forward f = forward_args(info, args, k, d, 7, values, "values");
+  sk::nm_spmm(d.batch, d.rows, d.cols, static_cast<int>(n), static_cast<int>(m), values.data, positions.data, f.x.data,
+              f.bias.data, f.y.data, f.accumulate);
   return env.Undefined();
 }
 
@@ -127,22 +139,14 @@ Napi::Value NmSpmmBlocks(const Napi::CallbackInfo& info) {
   const Dims d = dims(args);
   const int64_t n = args.index(3, "n"), m = args.index(4, "m");
   const F32 layout = args.f32(5, "layout");
-  const F32 x = args.f32(6, "x");
-  const F32 bias = info[7].IsNull() ? F32{nullptr, 0} : args.f32(7, "bias (or null)");
-  const F32 y = args.f32(8, "y");
-  const bool accumulate = args.boolean(9, "accumulate");
-  const auto [spr, row_bytes] = nm_geometry(env, k, d, n, m);
+  const int64_t spr = nm_geometry(env, k, d, n, m).first;
   if (m > 32) range_error(env, k, "m = " + std::to_string(m) + ": the row-block layout takes groups of at most 32");
   // Positions are read through a mask of the window, so a corrupt byte gives a wrong sum, never a wild read.
   const int64_t blocks = (d.rows + 15) / 16, quads = (spr + 3) / 4;
   args.fits(layout.length, mul(env, k, mul(env, k, blocks, quads), 80), "layout ([ceil(rows/16), ceil(spr/4), 80])");
-  args.fits(x.length, mul(env, k, d.batch, d.cols), "x ([batch, cols])");
-  if (bias.data != nullptr) args.fits(bias.length, d.rows, "bias ([rows])");
-  const int64_t ny = mul(env, k, d.batch, d.rows);
-  args.fits(y.length, ny, "y ([batch, rows])");
-  check_disjoint(env, k, y, ny, "y", {{&layout, "layout"}, {&x, "x"}, {&bias, "bias"}});
-  sk::nm_spmm_blocks(d.batch, d.rows, d.cols, static_cast<int>(n), static_cast<int>(m), layout.data, x.data, bias.data,
-                     y.data, accumulate);
+  const Forward f = forward_args(info, args, k, d, 6, layout, "layout");
+  sk::nm_spmm_blocks(d.batch, d.rows, d.cols, static_cast<int>(n), static_cast<int>(m), layout.data, f.x.data, f.bias.data,
+                     f.y.data, f.accumulate);
   return env.Undefined();
 }
 
