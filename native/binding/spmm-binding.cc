@@ -190,6 +190,46 @@ Napi::Value CsrSpmm(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+Napi::Value CsrSpmmBlocked(const Napi::CallbackInfo& info) {
+  const char* k = "csrSpmmBlocked";
+  const Napi::Env env = info.Env();
+  Args args(info, k, 14);
+  const Dims d = dims(args);
+  const I32 ptr = args.i32(3, "rowPtr"), col = args.i32(4, "colIdx");
+  const F32 values = args.f32(5, "values");
+  const int64_t block_cols = args.index(6, "blockCols");
+  const I32 order = args.i32(7, "order"), count = args.i32(8, "count"), bcol = args.i32(9, "blockColIdx");
+  const F32 bval = args.f32(10, "blockValues"), x = args.f32(11, "x"), y = args.f32(12, "y");
+  const bool accumulate = args.boolean(13, "accumulate");
+  const int64_t nnz = check_ptr(env, k, args, ptr, d.rows, "rowPtr ([rows + 1])");
+  args.fits(col.length, nnz, "colIdx ([nnz])");
+  args.fits(values.length, nnz, "values ([nnz])");
+  check_indices(env, k, col, nnz, d.cols, "colIdx");
+  if (block_cols < 1) range_error(env, k, "blockCols = " + std::to_string(block_cols) + " must be at least 1");
+  const int64_t entries = mul(env, k, (d.cols + block_cols - 1) / block_cols, d.rows);
+  args.fits(order.length, entries, "order ([blocks, rows])");
+  args.fits(count.length, entries, "count ([blocks, rows])");
+  // The runs must fit the layout's arrays and name rows and columns inside
+  // the matrix; that they hold W's entries is the layout's promise (a wrong
+  // one gives wrong sums, never a wild read).
+  check_indices(env, k, order, entries, d.rows, "order");
+  int64_t total = 0;
+  for (int64_t i = 0; i < entries; i++) {
+    if (count.data[i] < 0) range_error(env, k, "count[" + std::to_string(i) + "] = " + std::to_string(count.data[i]) + " is negative");
+    total += count.data[i];
+  }
+  args.fits(bcol.length, total, "blockColIdx (the counts' sum)");
+  args.fits(bval.length, total, "blockValues (the counts' sum)");
+  check_indices(env, k, bcol, total, d.cols, "blockColIdx");
+  args.fits(x.length, mul(env, k, d.batch, d.cols), "x ([batch, cols])");
+  const int64_t ny = mul(env, k, d.batch, d.rows);
+  args.fits(y.length, ny, "y ([batch, rows])");
+  check_disjoint(env, k, y, ny, "y", {{&values, "values"}, {&bval, "blockValues"}, {&x, "x"}});
+  sk::csr_spmm_blocked(d.batch, d.rows, d.cols, ptr.data, col.data, values.data, block_cols, order.data, count.data,
+                       bcol.data, bval.data, x.data, y.data, accumulate);
+  return env.Undefined();
+}
+
 Napi::Value CsrSddmm(const Napi::CallbackInfo& info) {
   const char* k = "csrSddmm";
   const Napi::Env env = info.Env();
@@ -313,6 +353,7 @@ void Register(Napi::Env env, Napi::Object exports) {
   exports.Set("nmSpmmBlocks", Napi::Function::New(env, NmSpmmBlocks, "nmSpmmBlocks"));
   exports.Set("nmSddmm", Napi::Function::New(env, NmSddmm, "nmSddmm"));
   exports.Set("csrSpmm", Napi::Function::New(env, CsrSpmm, "csrSpmm"));
+  exports.Set("csrSpmmBlocked", Napi::Function::New(env, CsrSpmmBlocked, "csrSpmmBlocked"));
   exports.Set("csrSddmm", Napi::Function::New(env, CsrSddmm, "csrSddmm"));
   exports.Set("spmmTransposed", Napi::Function::New(env, SpmmTransposed, "spmmTransposed"));
   exports.Set("bsrSpmm", Napi::Function::New(env, BsrSpmm, "bsrSpmm"));

@@ -50,6 +50,42 @@ void csr_rows_impl(const float* xp, int32_t* cur, const int32_t* end, int32_t be
   }
 }
 
+// One K block of the blocked layout: for i < n, tile row order[i] (+)=
+// Σ val[s] · xp[col[s]] over its run of count[i] entries, the runs back to
+// back from col and val; two accumulator sets as above.
+template <int V>
+void csr_sorted_impl(const float* xp, const int32_t* order, const int32_t* count, const int32_t* col, const float* val,
+                     int64_t n, float* tile, bool load_tile) {
+  constexpr int64_t PW = V * kW;
+  for (int64_t i = 0; i < n; i++) {
+    float* t = tile + static_cast<int64_t>(order[i]) * PW;
+    vf acc[2][V];
+    for (int j = 0; j < V; j++) {
+      acc[0][j] = load_tile ? load(t + j * kW) : vf{};
+      acc[1][j] = vf{};
+    }
+    const int32_t e = count[i];
+    int32_t s = 0;
+    for (; s + 2 <= e; s += 2) {
+#pragma GCC unroll 2
+      for (int u = 0; u < 2; u++) {
+        const float* x = xp + static_cast<int64_t>(col[s + u]) * PW;
+        asm("" : "+r"(x));
+        const vf w = bcast(val + s + u);
+        for (int j = 0; j < V; j++) acc[u][j] += w * load(x + j * kW);
+      }
+    }
+    if (s < e) {
+      const float* x = xp + static_cast<int64_t>(col[s]) * PW;
+      const vf w = bcast(val + s);
+      for (int j = 0; j < V; j++) acc[0][j] += w * load(x + j * kW);
+    }
+    for (int j = 0; j < V; j++) store(t + j * kW, acc[0][j] + acc[1][j]);
+    col += e;
+    val += e;
+  }
+}
+
 inline void stream(float* p, vf v) {
 #if defined(__AVX512F__)
   _mm512_stream_ps(p, (__m512)v);
@@ -84,6 +120,10 @@ CsrIsa make_csr_isa() {
   isa.rows[2] = csr_rows_impl<3, 2>;
   isa.rows[3] = csr_rows_impl<4, 2>;
   isa.unpack_stream = unpack_stream_impl;
+  isa.sorted[0] = csr_sorted_impl<1>;
+  isa.sorted[1] = csr_sorted_impl<2>;
+  isa.sorted[2] = csr_sorted_impl<3>;
+  isa.sorted[3] = csr_sorted_impl<4>;
   return isa;
 }
 

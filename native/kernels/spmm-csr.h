@@ -30,6 +30,11 @@ struct CsrIsa {
   // y[0:nb, 0:no] (row stride ldy) = tile[0:no][0:nb] (tile rows pw apart) with
   // cache-bypassing stores; y + b·ldy must be vector-aligned for every b.
   void (*unpack_stream)(const float* tile, int64_t no, int64_t nb, float* y, int64_t ldy, int64_t pw);
+  // One K block of the blocked layout: for i < n, tile[order[i]] = (load ?
+  // tile : 0) + Σ val[s] · xp[col[s]] over row order[i]'s run of count[i]
+  // entries, the runs back to back from col and val; PW = (index + 1)·lanes.
+  void (*sorted[4])(const float* xp, const int32_t* order, const int32_t* count, const int32_t* col, const float* val,
+                    int64_t n, float* tile, bool load);
 };
 
 const CsrIsa& csr_isa_portable();
@@ -40,5 +45,11 @@ const CsrIsa& csr_isa_avx512();
 // where the batch is small enough for the gather path.
 bool csr_panel_product(int64_t batch, int64_t rows, int64_t cols, const int32_t* row_ptr, const int32_t* col_idx,
                        const float* values, const float* x, float* y, bool accumulate);
+
+// The blocked path (csr_spmm_blocked in spmm.h), on the same terms; it also
+// returns false where the panels do not divide evenly between the threads.
+bool csr_blocked_product(int64_t batch, int64_t rows, int64_t cols, int64_t block_cols, const int32_t* order,
+                         const int32_t* count, const int32_t* bcol, const float* bval, const float* x, float* y,
+                         bool accumulate);
 
 }  // namespace sk

@@ -373,6 +373,13 @@ void csr_spmm(int64_t batch, int64_t rows, int64_t cols, const int32_t* row_ptr,
   rows_product(spmm_isa(), csr_rows(rows, cols, row_ptr, col_idx, values), batch, x, y, accumulate);
 }
 
+void csr_spmm_blocked(int64_t batch, int64_t rows, int64_t cols, const int32_t* row_ptr, const int32_t* col_idx,
+                      const float* values, int64_t block_cols, const int32_t* order, const int32_t* count,
+                      const int32_t* bcol, const float* bval, const float* x, float* y, bool accumulate) {
+  if (csr_blocked_product(batch, rows, cols, block_cols, order, count, bcol, bval, x, y, accumulate)) return;
+  csr_spmm(batch, rows, cols, row_ptr, col_idx, values, x, y, accumulate);
+}
+
 void csr_sddmm(int64_t batch, int64_t rows, int64_t cols, const int32_t* row_ptr, const int32_t* col_idx, const float* x,
                const float* dy, float* d_values, bool accumulate) {
   rows_sddmm(spmm_isa(), csr_rows(rows, cols, row_ptr, col_idx, nullptr), batch, x, dy, d_values, accumulate);

@@ -49,6 +49,16 @@ void nm_sddmm(int64_t batch, int64_t rows, int64_t cols, int n, int m, const uin
 // CSR: row_ptr [O + 1] non-decreasing from 0, col_idx [nnz] in [0, K).
 void csr_spmm(int64_t batch, int64_t rows, int64_t cols, const int32_t* row_ptr, const int32_t* col_idx,
               const float* values, const float* x, float* y, bool accumulate);
+// The same product on the blocked layout of W (made once by
+// src/formats/csr-blocks.ts): K blocks of block_cols columns; for block b,
+// order and count [b·rows, (b+1)·rows) list every row once with how many of
+// its entries fall in the block, rows of equal counts together, and those
+// runs of (column, value) lie back to back in bcol and bval, block after
+// block. Where the blocked path does not apply (panels that do not divide
+// between the threads) the CSR arrays serve.
+void csr_spmm_blocked(int64_t batch, int64_t rows, int64_t cols, const int32_t* row_ptr, const int32_t* col_idx,
+                      const float* values, int64_t block_cols, const int32_t* order, const int32_t* count,
+                      const int32_t* bcol, const float* bval, const float* x, float* y, bool accumulate);
 void csr_sddmm(int64_t batch, int64_t rows, int64_t cols, const int32_t* row_ptr, const int32_t* col_idx, const float* x,
                const float* dy, float* d_values, bool accumulate);
 

@@ -11,6 +11,8 @@ export type { BSRSpec } from './bsr.js';
 export { packDense, describeFormat, formatSpecOf, FORMAT_NAMES } from './sparse-matrix.js';
 export type { SparseMatrix, FormatName, FormatSpec } from './sparse-matrix.js';
 export { transposeIndex } from './transpose-index.js';
+export { prepackCSR, dropPrepackedCSR, csrBlocks, csrBlocksFor, csrBlocksPay, csrBlockedLayout, CSR_BLOCK_COLS, CSR_BLOCKED_MIN_WEIGHTS } from './csr-blocks.js';
+export type { CsrBlockedLayout } from './csr-blocks.js';
 export { prepackNM, dropPrepackedNM, nmRowBlocks, rowBlocksFor, rowBlockLayout, ROW_BLOCK_MAX_BATCH, ROW_BLOCK_MAX_M } from './nm-row-blocks.js';
 export type { TransposeIndex } from './transpose-index.js';
 export { spmm, spmmGradInput, sddmm } from './sparse-products.js';

@@ -12,6 +12,7 @@ import {
   bsrSpmmTransposed,
   csrSddmm,
   csrSpmm,
+  csrSpmmBlocked,
   nmSddmm,
   nmSpmm,
   nmSpmmBlocks,
@@ -20,6 +21,7 @@ import {
 import { expandInto } from '../ops/broadcast.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ShapeError } from '../util/errors.js';
+import { csrBlocksFor } from './csr-blocks.js';
 import { rowBlocksFor } from './nm-row-blocks.js';
 import type { SparseMatrix } from './sparse-matrix.js';
 import { transposeIndex } from './transpose-index.js';
@@ -37,7 +39,8 @@ function checkBatch(batch: number, op: string): void {
  * `accumulate`. The N:M kernels start each output row from its bias; the
  * other formats write the bias rows first and add the product onto them.
  * An N:M weight prepacked for inference (prepackNM) runs batches up to 4 on
- * its row-block layout (rowBlocksFor says when).
+ * its row-block layout (rowBlocksFor says when), a CSR weight (prepackCSR)
+ * batches above 4 on its blocked layout.
  *
  * @example
  * const y = new Float32Array(batch * w.rows);
@@ -66,9 +69,16 @@ export function spmm(w: SparseMatrix, x: Float32Array, batch: number, y: Float32
       else nmSpmm(batch, w.rows, w.cols, w.n, w.m, w.values, w.positions, x, bias, y, accumulate);
       break;
     }
-    case 'csr':
-      csrSpmm(batch, w.rows, w.cols, w.rowPtr, w.colIdx, w.values, x, y, accumulate);
+    case 'csr': {
+      // A prepacked weight (prepackCSR) runs batches above 4 on its blocked layout.
+      const bl = csrBlocksFor(w, batch);
+      if (bl !== undefined) {
+        csrSpmmBlocked(batch, w.rows, w.cols, w.rowPtr, w.colIdx, w.values, bl.blockCols, bl.order, bl.count, bl.colIdx, bl.values, x, y, accumulate);
+      } else {
+        csrSpmm(batch, w.rows, w.cols, w.rowPtr, w.colIdx, w.values, x, y, accumulate);
+      }
       break;
+    }
     case 'bsr':
       bsrSpmm(batch, w.rows, w.cols, w.blockRows, w.blockCols, w.rowPtr, w.colIdx, w.values, x, y, accumulate);
       break;

@@ -24,7 +24,7 @@ import { axisCopyRef } from './ref/axis-copy.js';
 import { whereRef } from './ref/where.js';
 import { im2rowRef, row2imRef } from './ref/im2row.js';
 import { nmSpmmRef, nmSddmmRef, nmSpmmBlocksRef } from './ref/spmm-nm.js';
-import { csrSpmmRef, csrSddmmRef, spmmTransposedRef } from './ref/spmm-csr.js';
+import { csrSpmmRef, csrSpmmBlockedRef, csrSddmmRef, spmmTransposedRef } from './ref/spmm-csr.js';
 import { bsrSpmmRef, bsrSddmmRef, bsrSpmmTransposedRef } from './ref/spmm-bsr.js';
 
 // batch · 2MNK multiply-adds; args: batch, transA, transB, m, n, k, ...
@@ -77,6 +77,7 @@ export const nmSpmm = defineKernel('nmSpmm', nmSpmmRef, (b, o, k, n, m) => (2 * 
 export const nmSpmmBlocks = defineKernel('nmSpmmBlocks', nmSpmmBlocksRef, (b, o, k, n, m) => (2 * b * o * k * n) / m);
 export const nmSddmm = defineKernel('nmSddmm', nmSddmmRef, (b, o, k, n, m) => (2 * b * o * k * n) / m);
 export const csrSpmm = defineKernel('csrSpmm', csrSpmmRef, (b, _o, _k, _p, _c, values) => 2 * b * values.length);
+export const csrSpmmBlocked = defineKernel('csrSpmmBlocked', csrSpmmBlockedRef, (b, _o, _k, _p, _c, values) => 2 * b * values.length);
 export const csrSddmm = defineKernel('csrSddmm', csrSddmmRef, (b, _o, _k, _p, colIdx) => 2 * b * colIdx.length);
 export const spmmTransposed = defineKernel('spmmTransposed', spmmTransposedRef, (b, _o, _k, _p, tRow) => 2 * b * tRow.length);
 export const bsrSpmm = defineKernel('bsrSpmm', bsrSpmmRef, (b, _o, _k, _bh, _bw, _p, _c, values) => 2 * b * values.length);

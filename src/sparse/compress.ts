@@ -10,7 +10,7 @@
  * Shapes: Linear weight [O, K], inputs [..., K]; Conv2d weight [O, C, kh, kw],
  * run as the matrix [O, kh·kw·C] (see sparse-conv2d.ts), inputs [B, C, H, W].
  */
-import { packDense, describeFormat, dropPrepackedNM, nmRowBlocks, prepackNM, ROW_BLOCK_MAX_M } from '../formats/index.js';
+import { packDense, describeFormat, csrBlocks, csrBlocksPay, dropPrepackedCSR, dropPrepackedNM, nmRowBlocks, prepackCSR, prepackNM, ROW_BLOCK_MAX_M } from '../formats/index.js';
 import type { FormatName, FormatSpec, SparseMatrix } from '../formats/index.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { Linear } from '../nn/linear.js';
@@ -163,12 +163,14 @@ function timeLayer(dense: () => unknown, sparse: () => unknown, minTimeMs: numbe
 }
 
 /**
- * A weight that will not be trained gets its N:M row-block layout once, which
- * batches up to 4 run on (prepackNM); a trained one must not, since the
- * layout is a copy of the values.
+ * A weight that will not be trained gets its prepacked layout once: an N:M
+ * one its row-block layout, which batches up to 4 run on (prepackNM); a CSR
+ * one dense enough for K blocks its blocked layout, for batches above 4
+ * (prepackCSR). A trained one must not, since the layouts copy the values.
  */
 function prepackFixed(matrix: SparseMatrix): void {
   if (matrix.format === 'nm' && matrix.m <= ROW_BLOCK_MAX_M && nmRowBlocks(matrix) === undefined) prepackNM(matrix);
+  if (matrix.format === 'csr' && csrBlocksPay(matrix) && csrBlocks(matrix) === undefined) prepackCSR(matrix);
 }
 
 /** Runs `layer` on the compressed `matrix` (its weight read as convToMatrix lays it out, for a convolution). */
@@ -324,6 +326,7 @@ export function sparseParameters(model: Module): Array<[string, Tensor]> {
     const c = layers.get(layer);
     if (c === undefined) continue;
     if (c.matrix.format === 'nm') dropPrepackedNM(c.matrix);
+    if (c.matrix.format === 'csr') dropPrepackedCSR(c.matrix);
     out.push([`${c.name}.values`, c.values]);
   }
   return out;

@@ -3,7 +3,8 @@
 // Shapes: W [O, K]; X, dX [B, K]; Y, dY [B, O]. Sizes cover 1, 3, 7, 33 and
 // 1023; batch 1 and 3 (gather path), 5..65 (one narrow panel), 130 (panels
 // plus a narrow last one); K blocks (long rows); the small-batch N:M kernel's
-// windows and tails; the prepacked row-block layout's short blocks and quads; the N:M lane path's row blocks, batch tiles and
+// windows and tails; the prepacked row-block layout's short blocks and quads;
+// the blocked CSR layout's K blocks, narrow panels and thread splits; the N:M lane path's row blocks, batch tiles and
 // chunks; odd row counts, so thread slices end mid-way; and transposed products over N:M weights, whose
 // thread slices (by column) cut through groups of M.
 import { test } from 'node:test';
@@ -14,13 +15,14 @@ import {
   bsrSpmmTransposed,
   csrSddmm,
   csrSpmm,
+  csrSpmmBlocked,
   nmSddmm,
   nmSpmm,
   nmSpmmBlocks,
   spmmTransposed,
   type Kernel,
 } from '../../src/kernels/index.js';
-import { BSRMatrix, CSRMatrix, NMPacked, Rng, Tensor, rowBlockLayout, transposeIndex } from '../../src/index.js';
+import { BSRMatrix, CSRMatrix, NMPacked, Rng, Tensor, csrBlockedLayout, rowBlockLayout, transposeIndex } from '../../src/index.js';
 import { configLabel, nativeParity, nativeTest, randomFloats, requireNative } from '../helpers/native.js';
 import { assertWithinRounding } from '../helpers/rounding.js';
 
@@ -102,11 +104,24 @@ function productChecks(w: Matrix, batch: number, rng: Rng, label: string): Check
       grad = (impl, out, ab) => pick(spmmTransposed, impl)(batch, w.rows, w.cols, t.ptr, t.row, t.perm, a(w.values, ab), a(dy, ab), out, false);
       break;
     }
-    case 'csr':
+    case 'csr': {
       fwd = (impl, out, ab) => pick(csrSpmm, impl)(batch, w.rows, w.cols, w.rowPtr, w.colIdx, a(w.values, ab), a(x, ab), out, false);
+      // The same product on the prepacked blocked layout (the absolute check lays out the absolute values).
+      const bl = csrBlockedLayout(w);
+      const blAbs = csrBlockedLayout(new CSRMatrix({ ...w, values: abs(w.values) }));
+      extra.push({
+        what: `${label} forward on the blocked layout`,
+        run: (impl, out, ab) => {
+          const l = ab === true ? blAbs : bl;
+          pick(csrSpmmBlocked, impl)(batch, w.rows, w.cols, w.rowPtr, w.colIdx, a(w.values, ab), l.blockCols, l.order, l.count, l.colIdx, l.values, a(x, ab), out, false);
+        },
+        outLength: batch * w.rows,
+        terms,
+      });
       sd = (impl, out, ab) => pick(csrSddmm, impl)(batch, w.rows, w.cols, w.rowPtr, w.colIdx, a(x, ab), a(dy, ab), out, false);
       grad = (impl, out, ab) => pick(spmmTransposed, impl)(batch, w.rows, w.cols, t.ptr, t.row, t.perm, a(w.values, ab), a(dy, ab), out, false);
       break;
+    }
     case 'bsr': {
       const { blockRows: bh, blockCols: bw } = w;
       fwd = (impl, out, ab) => pick(bsrSpmm, impl)(batch, w.rows, w.cols, bh, bw, w.rowPtr, w.colIdx, a(w.values, ab), a(x, ab), out, false);
@@ -210,6 +225,12 @@ function allChecks(): Check[] {
     [5, 2048, 0.5, [70]],
     [3, 3000, 0.1, [300]],
     [9, 9, 0, [5]],
+    // The blocked layout: several K blocks of 128 columns and a short last one (300, 700), a panel narrower
+    // than 64 rows (batch 70, 130: whole panels only on one thread, else the CSR kernels), 64 and 128 rows
+    // on two threads (one panel each), rows with nothing in some blocks.
+    [40, 300, 0.3, [64, 70]],
+    [33, 700, 0.1, [128, 130]],
+    [1, 129, 1, [6]],
   ] as const) {
     add(CSRMatrix.fromDense(randomSparse(rows, cols, density, rng)), `csr ${density} ${rows}x${cols}`, batches);
   }
@@ -274,6 +295,20 @@ nativeParity({
       }
     }
   },
+  'sparse products: the blocked CSR layout adds onto the output': (cfg) => {
+    const rng = new Rng(6);
+    const w = CSRMatrix.fromDense(randomSparse(20, 300, 0.3, rng));
+    const l = csrBlockedLayout(w);
+    for (const batch of [64, 3]) {
+      const x = randomFloats(batch * 300, rng);
+      const base = randomFloats(batch * 20, rng);
+      const got = new Float32Array(base);
+      requireNative(csrSpmmBlocked)(batch, 20, 300, w.rowPtr, w.colIdx, w.values, l.blockCols, l.order, l.count, l.colIdx, l.values, x, got, true);
+      const want = new Float32Array(base);
+      csrSpmm.reference(batch, 20, 300, w.rowPtr, w.colIdx, w.values, x, want, true);
+      assertWithinRounding(got, want, new Float32Array(want.length).fill(302), 302, `blocked CSR accumulate batch ${batch} ${configLabel(cfg)}`);
+    }
+  },
   'sparse products: outputs larger than L2 (non-temporal stores of the wide N:M path) at every alignment of Y': (cfg) => {
     const rng = new Rng(9);
     // 130 × 4112 floats pass 2 MB; 4100 rows (not a multiple of 16) take the plain stores.
@@ -315,6 +350,16 @@ test('sparse kernels: corrupt indices and short arrays are RangeErrors naming th
   const nb = requireNative(nmSpmmBlocks);
   assert.throws(() => nb(1, 17, 8, 1, 4, new Float32Array(80), new Float32Array(8), null, new Float32Array(17), false), /nmSpmmBlocks: layout .* holds 80 .* need 160/);
   assert.throws(() => nb(1, 1, 64, 1, 64, new Float32Array(80), new Float32Array(64), null, new Float32Array(1), false), /m = 64: the row-block layout takes groups of at most 32/);
+  const cb = requireNative(csrSpmmBlocked);
+  const ptr2 = Int32Array.of(0, 1, 2);
+  const col2 = Int32Array.of(0, 1);
+  const run = (order: Int32Array, count: Int32Array, bcol: Int32Array, bval: Float32Array) => () =>
+    cb(5, 2, 2, ptr2, col2, values, 128, order, count, bcol, bval, new Float32Array(10), new Float32Array(10), false);
+  assert.throws(run(Int32Array.of(0, 2), Int32Array.of(1, 1), col2, values), /csrSpmmBlocked: order\[1\] = 2 lies outside \[0, 2\)/);
+  assert.throws(run(Int32Array.of(0, 1), Int32Array.of(1, -1), col2, values), /count\[1\] = -1 is negative/);
+  assert.throws(run(Int32Array.of(0, 1), Int32Array.of(2, 1), col2, values), /blockColIdx \(the counts' sum\) holds 2 elements but the sizes given need 3/);
+  assert.throws(run(Int32Array.of(0, 1), Int32Array.of(1, 1), Int32Array.of(0, 2), values), /blockColIdx\[1\] = 2 lies outside \[0, 2\)/);
+  assert.throws(run(Int32Array.of(0), Int32Array.of(1, 1), col2, values), /order \(\[blocks, rows\]\) holds 1/);
   const b = requireNative(bsrSpmm);
   assert.throws(() => b(1, 4, 6, 4, 4, Int32Array.of(0, 0), new Int32Array(0), new Float32Array(0), new Float32Array(6), new Float32Array(4), false), /do not tile 4×6/);
 });

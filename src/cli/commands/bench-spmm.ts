@@ -5,16 +5,18 @@
  * the best of each counts, so a busy machine slows both alike. Ops: the
  * forward Y = X·Wᵀ ('spmm'), the input gradient dX = dY·W
  * ('spmm_transposed') and the weight gradient dW = dYᵀ·X, sampled at W's
- * entries ('sddmm'; dense computes every entry). N:M weights are prepacked
- * for inference (prepackNM) unless told not to, as compress does for weights
- * it does not train, so that the forward at small batches runs on the
- * row-block layout; each line says whether it did ("prepacked").
+ * entries ('sddmm'; dense computes every entry). Weights are prepacked for
+ * inference unless told not to, as compress does for weights it does not
+ * train: N:M (prepackNM), so that the forward at small batches runs on the
+ * row-block layout, and CSR dense enough for K blocks (prepackCSR), so that
+ * it runs on the blocked layout above batch 4; each line says whether its
+ * forward did ("prepacked").
  * Shapes: W [O, K] (rows O, cols K); X, dX [B, K]; Y, dY [B, O].
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { packDense, prepackNM, rowBlocksFor, ROW_BLOCK_MAX_M, type FormatName, type FormatSpec, type SparseMatrix } from '../../formats/index.js';
+import { csrBlocksFor, csrBlocksPay, packDense, prepackCSR, prepackNM, rowBlocksFor, ROW_BLOCK_MAX_M, type FormatName, type FormatSpec, type SparseMatrix } from '../../formats/index.js';
 import { transposeIndex } from '../../formats/index.js';
-import { gemm, nmSpmm, nmSpmmBlocks, csrSpmm, bsrSpmm, spmmTransposed, bsrSpmmTransposed, nmSddmm, csrSddmm, bsrSddmm } from '../../kernels/index.js';
+import { gemm, nmSpmm, nmSpmmBlocks, csrSpmm, csrSpmmBlocked, bsrSpmm, spmmTransposed, bsrSpmmTransposed, nmSddmm, csrSddmm, bsrSddmm } from '../../kernels/index.js';
 import { alignedFloats } from '../../kernels/aligned-floats.js';
 import { loadNative, nativeLoadError, rebuildHint } from '../../kernels/native/binding.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -57,7 +59,7 @@ export interface SpmmBenchResult {
   readonly dense_ms: number;
   readonly sparse_ms: number;
   readonly speedup: number;
-  /** The N:M forward ran on the weight's prepacked row-block layout (prepackNM), as in a model compressed for inference. */
+  /** The forward ran on the weight's prepacked layout (prepackNM, prepackCSR), as in a model compressed for inference. */
   readonly prepacked: boolean;
 }
 
@@ -68,9 +70,8 @@ export interface BenchSpmmOptions {
   /** Least time spent on each case, dense and sparse together, in milliseconds (default 400). */
   readonly minTimeMs?: number;
   /**
-   * Prepack N:M weights for inference (prepackNM), as compress does for
-   * weights it does not train, so that small batches run on the row-block
-   * layout (default true).
+   * Prepack weights for inference (prepackNM, prepackCSR), as compress does
+   * for weights it does not train (default true).
    */
   readonly prepack?: boolean;
   /** Called with each result as soon as it is measured. */
@@ -202,6 +203,12 @@ function sparseCall(op: SpmmOp, w: SparseMatrix, a: CaseArrays, batch: number): 
       return () => f(batch, w.rows, w.cols, w.n, w.m, w.values, w.positions, x, null, out, false);
     }
     case 'csr': {
+      // The layout spmm() would pick.
+      const bl = csrBlocksFor(w, batch);
+      if (bl !== undefined) {
+        const fb = nativeOf(csrSpmmBlocked) as typeof csrSpmmBlocked.reference;
+        return () => fb(batch, w.rows, w.cols, w.rowPtr, w.colIdx, w.values, bl.blockCols, bl.order, bl.count, bl.colIdx, bl.values, x, out, false);
+      }
       const f = nativeOf(csrSpmm) as typeof csrSpmm.reference;
       return () => f(batch, w.rows, w.cols, w.rowPtr, w.colIdx, w.values, x, out, false);
     }
@@ -270,6 +277,7 @@ export function benchSpmm(opts: BenchSpmmOptions = {}): SpmmBenchResult[] {
       if (w === undefined) {
         w = randomSparseWeight(cs, rng);
         if (opts.prepack !== false && w.format === 'nm' && w.m <= ROW_BLOCK_MAX_M) prepackNM(w);
+        if (opts.prepack !== false && w.format === 'csr' && csrBlocksPay(w)) prepackCSR(w);
         weights.set(cs, w);
       }
       const { rows, cols, batch } = cs;
@@ -307,7 +315,7 @@ export function benchSpmm(opts: BenchSpmmOptions = {}): SpmmBenchResult[] {
         dense_ms: round3(denseMs),
         sparse_ms: round3(sparseMs),
         speedup: Math.round((denseMs / sparseMs) * 100) / 100,
-        prepacked: op === 'spmm' && w.format === 'nm' && rowBlocksFor(w, batch) !== undefined,
+        prepacked: op === 'spmm' && (w.format === 'nm' ? rowBlocksFor(w, batch) !== undefined : w.format === 'csr' && csrBlocksFor(w, batch) !== undefined),
       };
       results.push(r);
       opts.onResult?.(r);
@@ -320,7 +328,7 @@ function describe(r: SpmmBenchResult): string {
   const op = r.op === 'spmm' ? '' : r.op === 'sddmm' ? ' dW' : ' dX';
   if (r.format === 'nm') return `nm ${r.n}:${r.m}${op}${r.prepacked ? ' prepacked' : ''}`;
   if (r.format === 'bsr') return `bsr ${r.block}x${r.block} ${Math.round(r.sparsity * 100)}%${op}`;
-  return `csr ${Math.round(r.sparsity * 1000) / 10}%${op}`;
+  return `csr ${Math.round(r.sparsity * 1000) / 10}%${op}${r.prepacked ? ' prepacked' : ''}`;
 }
 
 /** One aligned text row per result (the header first when `header` is set). */
@@ -369,7 +377,7 @@ export function benchSpmmCommand(): Command {
     .option('--batches <list>', 'batch sizes (default 256,1)', intList)
     .option('--shapes <list>', 'weight shapes OxK (default 3072x768,768x3072)', shapeList)
     .option('--min-time <ms>', 'least time per case', (v) => intList(v)[0]!, 400)
-    .option('--no-prepack', 'run the N:M forward at batches up to 4 on NMPacked itself, not on the prepacked row-block layout a model compressed for inference uses')
+    .option('--no-prepack', 'run the forward on NMPacked and CSR themselves, not on the prepacked layouts a model compressed for inference uses')
     .action((o: { json?: boolean; threads?: number[]; formats?: FormatName[]; ops?: SpmmOp[]; batches?: number[]; shapes?: Array<[number, number]>; minTime: number; prepack: boolean }) => {
       const cases = defaultSpmmCases({
         ...(o.ops === undefined ? {} : { ops: o.ops }),

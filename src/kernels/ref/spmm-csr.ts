@@ -32,6 +32,44 @@ export function csrSpmmRef(
   }
 }
 
+/**
+ * Y = X·Wᵀ (+ Y when accumulate) on the blocked layout of W
+ * (src/formats/csr-blocks.ts): block by block (ceil(cols / blockCols) of
+ * them), entry i of the block's [rows] adds to row order[i] the products of its
+ * run of count[i] (column, value) pairs, the runs back to back in blockColIdx
+ * and blockValues. A layout of W's entries gives csrSpmm's product; rowPtr,
+ * colIdx and values are the native kernel's, to fall back on.
+ */
+export function csrSpmmBlockedRef(
+  batch: number,
+  rows: number,
+  cols: number,
+  _rowPtr: Int32Array,
+  _colIdx: Int32Array,
+  _values: Float32Array,
+  blockCols: number,
+  order: Int32Array,
+  count: Int32Array,
+  blockColIdx: Int32Array,
+  blockValues: Float32Array,
+  x: Float32Array,
+  y: Float32Array,
+  accumulate: boolean,
+): void {
+  const acc = new Float64Array(batch * rows);
+  if (accumulate) acc.set(y.subarray(0, batch * rows));
+  const entries = Math.ceil(cols / blockCols) * rows;
+  let s = 0;
+  for (let i = 0; i < entries; i++) {
+    const o = order[i]!;
+    for (let b = 0; b < batch; b++) {
+      for (let j = s; j < s + count[i]!; j++) acc[b * rows + o]! += blockValues[j]! * x[b * cols + blockColIdx[j]!]!;
+    }
+    s += count[i]!;
+  }
+  y.set(acc);
+}
+
 /** dValues[s] = Σ_b dy[b, row(s)] · x[b, colIdx[s]] (+ dValues when accumulate): the weight gradient at the stored entries. */
 export function csrSddmmRef(
   batch: number,
