@@ -150,7 +150,11 @@ bool csr_blocked_product(int64_t batch, int64_t rows, int64_t cols, int64_t bloc
   int64_t total = 0;
   for (int64_t i = 0; i < nkb * rows; i++) total += count[i];
   const int nt = threads_for(static_cast<double>(batch) * static_cast<double>(total));
-  if (npan % nt != 0 || (nt > 1 && batch % P != 0)) return false;
+  // Whole panels per thread: the full ones divide evenly, and what is left
+  // is at most one vector's rows (batch 260 on 2 threads: 2 panels each, the
+  // 4 rows left to the first).
+  const int64_t full = batch / P;
+  if (nt > 1 && (full < nt || full % nt != 0 || batch % P > lanes)) return false;
   t_csr.reserve((nkb + 1) * 8 + nt * (cols + rows) * P * 4, 1 + 2 * nt);
   // Where each block's runs begin.
   int64_t* first = t_csr.take<int64_t>(nkb + 1);

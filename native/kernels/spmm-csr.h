@@ -47,7 +47,7 @@ bool csr_panel_product(int64_t batch, int64_t rows, int64_t cols, const int32_t*
                        const float* values, const float* x, float* y, bool accumulate);
 
 // The blocked path (csr_spmm_blocked in spmm.h), on the same terms; it also
-// returns false where the panels do not divide evenly between the threads.
+// returns false where whole panels do not share out evenly between the threads.
 bool csr_blocked_product(int64_t batch, int64_t rows, int64_t cols, int64_t block_cols, const int32_t* order,
                          const int32_t* count, const int32_t* bcol, const float* bval, const float* x, float* y,
                          bool accumulate);

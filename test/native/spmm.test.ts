@@ -225,9 +225,10 @@ function allChecks(): Check[] {
     [5, 2048, 0.5, [70]],
     [3, 3000, 0.1, [300]],
     [9, 9, 0, [5]],
-    // The blocked layout: several K blocks of 128 columns and a short last one (300, 700), a panel narrower
-    // than 64 rows (batch 70, 130: whole panels only on one thread, else the CSR kernels), 64 and 128 rows
-    // on two threads (one panel each), rows with nothing in some blocks.
+    // The blocked layout: several K blocks of 128 columns and a short last one (300, 700); a panel narrower
+    // than 64 rows (batch 70: whole panels only on one thread, else the CSR kernels; 130: two full panels
+    // and 2 rows left over, on two threads too); 128 rows on two threads (one panel each); rows with
+    // nothing in some blocks.
     [40, 300, 0.3, [64, 70]],
     [33, 700, 0.1, [128, 130]],
     [1, 129, 1, [6]],

@@ -24,6 +24,7 @@ import {
 } from '../../src/index.js';
 import { csrSpmm, csrSpmmBlocked } from '../../src/kernels/index.js';
 import { forEachBackend } from '../helpers/backends.js';
+import { assertPrepackedCopy } from '../helpers/prepacked.js';
 import { relErr } from '../helpers/rel-err.js';
 
 function randomCSR(rows: number, cols: number, density: number, rng: Rng): CSRMatrix {
@@ -80,22 +81,12 @@ test('spmm runs a prepacked CSR weight on its layout above batch 4 and on the CS
     const x = Float32Array.from({ length: 64 * 300 }, () => rng.uniform(-1, 1));
     const want = new Float32Array(64 * 20);
     csrSpmm.reference(64, 20, 300, w.rowPtr, w.colIdx, w.values, x, want, false);
-    const got = new Float32Array(64 * 20);
-    spmm(w, x, 64, got);
-    assert.ok(relErr(got, want) < 1e-6, `${backend}: ${relErr(got, want)}`);
-    // The layout is a copy: values changed in place reach spmm only once prepacked again (or dropped).
-    const saved = new Float32Array(w.values);
-    w.values.fill(0);
-    spmm(w, x, 64, got);
-    assert.ok(relErr(got, want) < 1e-6, `${backend}: the prepacked copy serves batch 64`);
-    const small = new Float32Array(4 * 20);
-    spmm(w, x.subarray(0, 4 * 300), 4, small);
-    assert.ok(small.every((v) => v === 0), `${backend}: batch 4 reads the CSR arrays`);
-    dropPrepackedCSR(w);
-    spmm(w, x, 64, got);
-    assert.ok(got.every((v) => v === 0), `${backend}: after dropPrepackedCSR, the CSR arrays`);
-    w.values.set(saved);
-    prepackCSR(w);
+    const run = (batch: number) => () => {
+      const y = new Float32Array(batch * 20);
+      spmm(w, x.subarray(0, batch * 300), batch, y);
+      return y;
+    };
+    assertPrepackedCopy({ values: w.values, want, onLayout: run(64), offLayout: run(4), drop: () => dropPrepackedCSR(w), prepack: () => prepackCSR(w) }, backend);
   });
 });
 

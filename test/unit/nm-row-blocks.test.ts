@@ -25,6 +25,7 @@ import {
 } from '../../src/index.js';
 import { nmSpmm, nmSpmmBlocks } from '../../src/kernels/index.js';
 import { forEachBackend } from '../helpers/backends.js';
+import { assertPrepackedCopy } from '../helpers/prepacked.js';
 import { relErr } from '../helpers/rel-err.js';
 
 function randomNM(rows: number, cols: number, n: number, m: number, rng: Rng): NMPacked {
@@ -81,25 +82,15 @@ test('spmm runs a prepacked weight on its layout at batches up to 4 (at batch 1 
   assert.equal(rowBlocksFor(dense, 1), undefined, '2:4 at batch 1 reads fewer bytes from NMPacked');
   assert.ok(rowBlocksFor(dense, 2) !== undefined);
   forEachBackend((backend) => {
-    const x = Float32Array.from({ length: 64 }, () => rng.uniform(-1, 1));
+    const x = Float32Array.from({ length: 5 * 64 }, () => rng.uniform(-1, 1));
     const want = new Float32Array(20);
     nmSpmm.reference(1, 20, 64, 1, 8, w.values, w.positions, x, null, want, false);
-    const got = new Float32Array(20);
-    spmm(w, x, 1, got);
-    assert.ok(relErr(got, want) < 1e-6, `${backend}: ${relErr(got, want)}`);
-    // The layout is a copy: values changed in place reach spmm only once prepacked again (or dropped).
-    const saved = new Float32Array(w.values);
-    w.values.fill(0);
-    spmm(w, x, 1, got);
-    assert.ok(relErr(got, want) < 1e-6, `${backend}: the prepacked copy serves batch 1`);
-    const five = new Float32Array(100);
-    spmm(w, new Float32Array(5 * 64).fill(1), 5, five);
-    assert.ok(five.every((v) => v === 0), `${backend}: batch 5 reads NMPacked`);
-    dropPrepackedNM(w);
-    spmm(w, x, 1, got);
-    assert.ok(got.every((v) => v === 0), `${backend}: after dropPrepackedNM, NMPacked`);
-    w.values.set(saved);
-    prepackNM(w);
+    const run = (batch: number) => () => {
+      const y = new Float32Array(batch * 20);
+      spmm(w, x.subarray(0, batch * 64), batch, y);
+      return y.subarray(0, 20);
+    };
+    assertPrepackedCopy({ values: w.values, want, onLayout: run(1), offLayout: run(5), drop: () => dropPrepackedNM(w), prepack: () => prepackNM(w) }, backend);
   });
 });
 
