@@ -95,6 +95,26 @@ std::pair<int64_t, int64_t> nm_geometry(const Napi::Env& env, const char* kernel
   return {spr, (spr * __builtin_ctzll(static_cast<unsigned long long>(m)) + 7) / 8};
 }
 
+// A CSR matrix's rowPtr and colIdx (and values, when given): sizes, and every
+// column inside the matrix. Returns nnz.
+int64_t check_csr(const Napi::Env& env, const char* k, const Args& args, const Dims& d, const I32& ptr, const I32& col,
+                  const F32* values) {
+  const int64_t nnz = check_ptr(env, k, args, ptr, d.rows, "rowPtr ([rows + 1])");
+  args.fits(col.length, nnz, "colIdx ([nnz])");
+  if (values != nullptr) args.fits(values->length, nnz, "values ([nnz])");
+  check_indices(env, k, col, nnz, d.cols, "colIdx");
+  return nnz;
+}
+
+// x [batch, cols] and y [batch, rows] of a forward, y sharing memory with no input.
+void check_forward(const Napi::Env& env, const char* k, const Args& args, const Dims& d, const F32& x, const F32& y,
+                   std::initializer_list<std::pair<const F32*, const char*>> inputs) {
+  args.fits(x.length, mul(env, k, d.batch, d.cols), "x ([batch, cols])");
+  const int64_t ny = mul(env, k, d.batch, d.rows);
+  args.fits(y.length, ny, "y ([batch, rows])");
+  check_disjoint(env, k, y, ny, "y", inputs);
+}
+
 // A forward's x, bias (or null), y and accumulate, arguments i to i + 3, checked
 // against the sizes and against the weight array (y must share memory with nothing).
 struct Forward {
@@ -107,11 +127,8 @@ Forward forward_args(const Napi::CallbackInfo& info, const Args& args, const cha
   const Napi::Env env = info.Env();
   const Forward f{args.f32(i, "x"), info[i + 1].IsNull() ? F32{nullptr, 0} : args.f32(i + 1, "bias (or null)"),
                   args.f32(i + 2, "y"), args.boolean(i + 3, "accumulate")};
-  args.fits(f.x.length, mul(env, k, d.batch, d.cols), "x ([batch, cols])");
   if (f.bias.data != nullptr) args.fits(f.bias.length, d.rows, "bias ([rows])");
-  const int64_t ny = mul(env, k, d.batch, d.rows);
-  args.fits(f.y.length, ny, "y ([batch, rows])");
-  check_disjoint(env, k, f.y, ny, "y", {{&weight, weight_name}, {&f.x, "x"}, {&f.bias, "bias"}});
+  check_forward(env, k, args, d, f.x, f.y, {{&weight, weight_name}, {&f.x, "x"}, {&f.bias, "bias"}});
   return f;
 }
 
@@ -178,14 +195,8 @@ Napi::Value CsrSpmm(const Napi::CallbackInfo& info) {
   const I32 ptr = args.i32(3, "rowPtr"), col = args.i32(4, "colIdx");
   const F32 values = args.f32(5, "values"), x = args.f32(6, "x"), y = args.f32(7, "y");
   const bool accumulate = args.boolean(8, "accumulate");
-  const int64_t nnz = check_ptr(env, k, args, ptr, d.rows, "rowPtr ([rows + 1])");
-  args.fits(col.length, nnz, "colIdx ([nnz])");
-  args.fits(values.length, nnz, "values ([nnz])");
-  check_indices(env, k, col, nnz, d.cols, "colIdx");
-  args.fits(x.length, mul(env, k, d.batch, d.cols), "x ([batch, cols])");
-  const int64_t ny = mul(env, k, d.batch, d.rows);
-  args.fits(y.length, ny, "y ([batch, rows])");
-  check_disjoint(env, k, y, ny, "y", {{&values, "values"}, {&x, "x"}});
+  check_csr(env, k, args, d, ptr, col, &values);
+  check_forward(env, k, args, d, x, y, {{&values, "values"}, {&x, "x"}});
   sk::csr_spmm(d.batch, d.rows, d.cols, ptr.data, col.data, values.data, x.data, y.data, accumulate);
   return env.Undefined();
 }
@@ -201,10 +212,7 @@ Napi::Value CsrSpmmBlocked(const Napi::CallbackInfo& info) {
   const I32 order = args.i32(7, "order"), count = args.i32(8, "count"), bcol = args.i32(9, "blockColIdx");
   const F32 bval = args.f32(10, "blockValues"), x = args.f32(11, "x"), y = args.f32(12, "y");
   const bool accumulate = args.boolean(13, "accumulate");
-  const int64_t nnz = check_ptr(env, k, args, ptr, d.rows, "rowPtr ([rows + 1])");
-  args.fits(col.length, nnz, "colIdx ([nnz])");
-  args.fits(values.length, nnz, "values ([nnz])");
-  check_indices(env, k, col, nnz, d.cols, "colIdx");
+  check_csr(env, k, args, d, ptr, col, &values);
   if (block_cols < 1) range_error(env, k, "blockCols = " + std::to_string(block_cols) + " must be at least 1");
   const int64_t entries = mul(env, k, (d.cols + block_cols - 1) / block_cols, d.rows);
   args.fits(order.length, entries, "order ([blocks, rows])");
@@ -221,10 +229,7 @@ Napi::Value CsrSpmmBlocked(const Napi::CallbackInfo& info) {
   args.fits(bcol.length, total, "blockColIdx (the counts' sum)");
   args.fits(bval.length, total, "blockValues (the counts' sum)");
   check_indices(env, k, bcol, total, d.cols, "blockColIdx");
-  args.fits(x.length, mul(env, k, d.batch, d.cols), "x ([batch, cols])");
-  const int64_t ny = mul(env, k, d.batch, d.rows);
-  args.fits(y.length, ny, "y ([batch, rows])");
-  check_disjoint(env, k, y, ny, "y", {{&values, "values"}, {&bval, "blockValues"}, {&x, "x"}});
+  check_forward(env, k, args, d, x, y, {{&values, "values"}, {&bval, "blockValues"}, {&x, "x"}});
   sk::csr_spmm_blocked(d.batch, d.rows, d.cols, ptr.data, col.data, values.data, block_cols, order.data, count.data,
                        bcol.data, bval.data, x.data, y.data, accumulate);
   return env.Undefined();
@@ -238,9 +243,7 @@ Napi::Value CsrSddmm(const Napi::CallbackInfo& info) {
   const I32 ptr = args.i32(3, "rowPtr"), col = args.i32(4, "colIdx");
   const F32 x = args.f32(5, "x"), dy = args.f32(6, "dy"), dv = args.f32(7, "dValues");
   const bool accumulate = args.boolean(8, "accumulate");
-  const int64_t nnz = check_ptr(env, k, args, ptr, d.rows, "rowPtr ([rows + 1])");
-  args.fits(col.length, nnz, "colIdx ([nnz])");
-  check_indices(env, k, col, nnz, d.cols, "colIdx");
+  const int64_t nnz = check_csr(env, k, args, d, ptr, col, nullptr);
   args.fits(x.length, mul(env, k, d.batch, d.cols), "x ([batch, cols])");
   args.fits(dy.length, mul(env, k, d.batch, d.rows), "dy ([batch, rows])");
   args.fits(dv.length, nnz, "dValues ([nnz])");
