@@ -73,13 +73,14 @@ export function compressStateDict(dict: ReadonlyMap<string, Tensor>, opts: Compr
  * compressed Linear and (ungrouped) Conv2d weights as sparse layers (their
  * dense parameter is filled too, so stateDict and decompress work), other
  * compressed tensors unpacked. Throws a FormatError naming any weight the
- * model lacks or the file lacks.
+ * model lacks or the file lacks. As compress, weights not trained are
+ * prepacked unless `prepack` is false.
  *
  * @example
  * loadCompressed(model, loadSafetensors('model-1x8.safetensors'), { source: 'model-1x8.safetensors' });
  * model.eval(); model.forward(x); // runs on the sparse kernels
  */
-export function loadCompressed(model: Module, content: StoredContent, opts: { source?: string; train?: boolean } = {}): void {
+export function loadCompressed(model: Module, content: StoredContent, opts: { source?: string; train?: boolean; prepack?: boolean } = {}): void {
   const source = opts.source ?? 'compressed file';
   const layouts = storedLayouts(content.metadata, source);
   const byName = new Map(compressibleLayers(model));
@@ -101,6 +102,6 @@ export function loadCompressed(model: Module, content: StoredContent, opts: { so
   for (const [name, m] of decoded) {
     const layer = byName.get(name);
     // A grouped convolution's weight is not the matrix its kernels run: it stays dense.
-    if (layer !== undefined && !(layer instanceof Conv2d && layer.groups !== 1)) install(layer, name, m, opts.train === true);
+    if (layer !== undefined && !(layer instanceof Conv2d && layer.groups !== 1)) install(layer, name, m, { train: opts.train === true, prepack: opts.prepack !== false });
   }
 }

@@ -44,6 +44,12 @@ export interface CompressOptions {
   readonly force?: boolean;
   /** Make the compressed values trainable (see sparseParameters) (default false). */
   readonly train?: boolean;
+  /**
+   * Give weights that are not trained their prepacked layouts too (prepackNM,
+   * prepackCSR): faster at batches up to 4 (N:M) or above 4 (CSR), for one
+   * more copy of each such weight (default true; ignored with train).
+   */
+  readonly prepack?: boolean;
   /** Which Linear and Conv2d layers to consider, by qualified weight name (default all). */
   readonly select?: (name: string) => boolean;
 }
@@ -173,9 +179,14 @@ function prepackFixed(matrix: SparseMatrix): void {
   if (matrix.format === 'csr' && csrBlocksPay(matrix) && csrBlocks(matrix) === undefined) prepackCSR(matrix);
 }
 
-/** Runs `layer` on the compressed `matrix` (its weight read as convToMatrix lays it out, for a convolution). */
-export function install(layer: CompressibleLayer, name: string, matrix: SparseMatrix, train: boolean): void {
-  if (!train) prepackFixed(matrix);
+/**
+ * Runs `layer` on the compressed `matrix` (its weight read as convToMatrix
+ * lays it out, for a convolution): trainable values with `train`, else a
+ * fixed weight, prepacked unless `prepack` is false.
+ */
+export function install(layer: CompressibleLayer, name: string, matrix: SparseMatrix, opts: { readonly train: boolean; readonly prepack?: boolean }): void {
+  const train = opts.train;
+  if (!train && opts.prepack !== false) prepackFixed(matrix);
   const values = new Tensor(matrix.values, [matrix.values.length]).requireGrad(train);
   const transform = layer.weightTransform('weight');
   layer.clearWeightTransform('weight');
@@ -274,7 +285,7 @@ export function compress(model: Module, opts: CompressOptions = {}): CompressedL
     }
     const packed = packDense(matrix, spec, name);
     // Before timing, so that a small measuring batch runs the layout inference will use.
-    if (opts.train !== true) prepackFixed(packed);
+    if (opts.train !== true && opts.prepack !== false) prepackFixed(packed);
     let denseMs: number | null = null;
     let sparseMs: number | null = null;
     if (measure !== false) {
@@ -286,7 +297,7 @@ export function compress(model: Module, opts: CompressOptions = {}): CompressedL
     const keep = faster || opts.force === true;
     const reason = !faster ? (keep ? 'slower, kept sparse (force)' : 'slower than dense on this shape') : denseMs === null ? 'not timed' : 'faster';
     report.push({ ...base, format: describeFormat(packed), chosen: keep ? 'sparse' : 'dense', reason, bytes: packed.byteSize(), denseMs, sparseMs });
-    if (keep) install(layer, name, packed, opts.train === true);
+    if (keep) install(layer, name, packed, { train: opts.train === true, prepack: opts.prepack !== false });
   }
   return report;
 }

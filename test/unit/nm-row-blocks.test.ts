@@ -37,6 +37,18 @@ function randomNM(rows: number, cols: number, n: number, m: number, rng: Rng): N
   return NMPacked.fromDense(new Tensor(d, [rows, cols]), { n, m });
 }
 
+/** An MLP whose Linear weights hold exact 1:8. */
+function maskedMLP(seed: number): MLP {
+  const model = new MLP(32, 64, { rng: new Rng(seed), activation: 'relu' });
+  noGrad(() => {
+    for (const l of [model.fc1, model.fc2]) {
+      const mask = nmMask(l.weight, { n: 1, m: 8 });
+      for (let i = 0; i < l.weight.size; i++) l.weight.data[i]! *= mask.data[i]!;
+    }
+  });
+  return model;
+}
+
 test('row-block layout: values lane by lane and one position byte per slot, as worked out by hand', () => {
   // 1:4 over 8 columns: two slots a row, one quad, one block of 16 rows (rows 2..15 zero).
   const w = NMPacked.fromDense(new Tensor(Float32Array.of(0, 3, 0, 0, 0, 0, 0, -1, 2, 0, 0, 0, 0, 0, 5, 0), [2, 8]), { n: 1, m: 4 });
@@ -103,13 +115,7 @@ test('compress prepacks N:M weights it does not train (batches 1 and 3 then matc
   const rng = new Rng(7);
   const inputs = [1, 3].map((b) => new Tensor(Float32Array.from({ length: b * 32 }, () => rng.uniform(-1, 1)), [b, 32]));
   for (const train of [false, true]) {
-    const model = new MLP(32, 64, { rng: new Rng(6), activation: 'relu' });
-    noGrad(() => {
-      for (const l of [model.fc1, model.fc2]) {
-        const mask = nmMask(l.weight, { n: 1, m: 8 });
-        for (let i = 0; i < l.weight.size; i++) l.weight.data[i]! *= mask.data[i]!;
-      }
-    });
+    const model = maskedMLP(6);
     const expected = inputs.map((x) => noGrad(() => model.forward(x)).data);
     compress(model, { format: 'nm', measure: false, train });
     forEachBackend((backend) => {
@@ -126,4 +132,12 @@ test('compress prepacks N:M weights it does not train (batches 1 and 3 then matc
       assert.equal(nmRowBlocks(w), undefined);
     }
   }
+});
+
+test('compress({ prepack: false }) leaves weights it does not train unpacked', () => {
+  const model = maskedMLP(13);
+  compress(model, { format: 'nm', measure: false, prepack: false });
+  const w = compressedWeight(model.fc1);
+  assert.ok(w !== null && w.format === 'nm');
+  assert.equal(nmRowBlocks(w), undefined);
 });
