@@ -169,6 +169,9 @@ function allChecks(): Check[] {
     [4, 96, 1, 2, [1]],
     [5, 528, 1, 16, [1, 3]],
     [3, 256, 1, 16, [2]],
+    // Rows of x beyond L1 together: sweeps of 2 batch rows (K = 4096) and of 1 (K = 8192).
+    [5, 4096, 1, 8, [3]],
+    [3, 8192, 2, 8, [4]],
     // 5-bit positions (M = 32): two position words per 16 slots, streams ending inside either.
     [4, 1056, 1, 32, [1, 3]],
     [3, 544, 2, 32, [1]],
