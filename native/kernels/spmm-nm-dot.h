@@ -6,7 +6,6 @@
 #include <immintrin.h>
 
 #include <cstdint>
-#include <algorithm>
 #include <cstring>
 
 #include "spmm.h"
@@ -98,7 +97,8 @@ void nm_dot_rows(const uint8_t* pos_rows, int64_t row_bytes, int n, int m, const
   // Each row's vector of partial sums per batch row, summed 16 rows at a time (row_sums16).
   alignas(64) __m512 part[kSpmmSkinnyBatch][16];
   // Batch rows that share a sweep over the rows: as many as keep their rows of x in L1.
-  const int64_t chunk = std::clamp<int64_t>(kDotXBytes / (ldx * 4), 1, kSpmmSkinnyBatch);
+  const int64_t fit = kDotXBytes / (ldx * 4);
+  const int64_t chunk = fit >= kSpmmSkinnyBatch ? kSpmmSkinnyBatch : fit >= 2 ? fit : 1;
   for (int64_t b0 = 0; b0 < nb; b0 += chunk) {
   const int64_t bn = nb - b0 < chunk ? nb - b0 : chunk;
   for (int64_t r = 0; r < nr; r++) {
