@@ -51,9 +51,14 @@ export interface CsrBlockedLayout {
 
 const layouts = new WeakMap<CSRMatrix, CsrBlockedLayout>();
 
+/** Stored weights a row of w holds in one block, on average. */
+function weightsPerBlock(w: CSRMatrix): number {
+  return ((w.nnz / w.rows) * Math.min(CSR_BLOCK_COLS, w.cols)) / w.cols;
+}
+
 /** Whether w's rows are dense enough for the blocked layout to pay. */
 export function csrBlocksPay(w: CSRMatrix): boolean {
-  return (w.nnz / w.rows) * (Math.min(CSR_BLOCK_COLS, w.cols) / w.cols) >= CSR_BLOCKED_MIN_WEIGHTS;
+  return weightsPerBlock(w) >= CSR_BLOCKED_MIN_WEIGHTS;
 }
 
 /**
@@ -63,8 +68,7 @@ export function csrBlocksPay(w: CSRMatrix): boolean {
  */
 export function prepackCSR(w: CSRMatrix): void {
   if (!csrBlocksPay(w)) {
-    const perBlock = ((w.nnz / w.rows) * Math.min(CSR_BLOCK_COLS, w.cols)) / w.cols;
-    throw new ArgumentError(`prepackCSR: rows hold ${perBlock.toFixed(1)} weights in ${CSR_BLOCK_COLS} columns on average, fewer than the ${CSR_BLOCKED_MIN_WEIGHTS} the blocked layout needs to pay; leave this weight unpacked (spmm runs it as it is)`);
+    throw new ArgumentError(`prepackCSR: rows hold ${weightsPerBlock(w).toFixed(1)} weights in ${CSR_BLOCK_COLS} columns on average, fewer than the ${CSR_BLOCKED_MIN_WEIGHTS} the blocked layout needs to pay; leave this weight unpacked (spmm runs it as it is)`);
   }
   layouts.set(w, csrBlockedLayout(w));
 }

@@ -13,6 +13,7 @@ export type { SparseMatrix, FormatName, FormatSpec } from './sparse-matrix.js';
 export { transposeIndex } from './transpose-index.js';
 export { prepackCSR, dropPrepackedCSR, csrBlocks, csrBlocksFor, csrBlocksPay, csrBlockedLayout, CSR_BLOCK_COLS, CSR_BLOCKED_MIN_WEIGHTS } from './csr-blocks.js';
 export type { CsrBlockedLayout } from './csr-blocks.js';
+export { prepackForInference, dropPrepacked, prepackedLayout } from './prepacked.js';
 export { prepackNM, dropPrepackedNM, nmRowBlocks, rowBlocksFor, rowBlockLayout, ROW_BLOCK_MAX_BATCH, ROW_BLOCK_MAX_M } from './nm-row-blocks.js';
 export type { TransposeIndex } from './transpose-index.js';
 export { spmm, spmmGradInput, sddmm } from './sparse-products.js';

@@ -10,7 +10,7 @@
  * Shapes: Linear weight [O, K], inputs [..., K]; Conv2d weight [O, C, kh, kw],
  * run as the matrix [O, kh·kw·C] (see sparse-conv2d.ts), inputs [B, C, H, W].
  */
-import { packDense, describeFormat, csrBlocks, csrBlocksPay, dropPrepackedCSR, dropPrepackedNM, nmRowBlocks, prepackCSR, prepackNM, ROW_BLOCK_MAX_M } from '../formats/index.js';
+import { packDense, describeFormat, dropPrepacked, prepackForInference } from '../formats/index.js';
 import type { FormatName, FormatSpec, SparseMatrix } from '../formats/index.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { Linear } from '../nn/linear.js';
@@ -169,25 +169,14 @@ function timeLayer(dense: () => unknown, sparse: () => unknown, minTimeMs: numbe
 }
 
 /**
- * A weight that will not be trained gets its prepacked layout once: an N:M
- * one its row-block layout, which batches up to 4 run on (prepackNM); a CSR
- * one dense enough for K blocks its blocked layout, for batches above 4
- * (prepackCSR). A trained one must not, since the layouts copy the values.
- */
-function prepackFixed(matrix: SparseMatrix): void {
-  if (matrix.format === 'nm' && matrix.m <= ROW_BLOCK_MAX_M && nmRowBlocks(matrix) === undefined) prepackNM(matrix);
-  if (matrix.format === 'csr' && csrBlocksPay(matrix) && csrBlocks(matrix) === undefined) prepackCSR(matrix);
-}
-
-/**
  * Runs `layer` on the compressed `matrix` (its weight read as convToMatrix
  * lays it out, for a convolution): trainable values with `train`, else a
  * fixed weight, prepacked unless `prepack` is false.
  */
 export function install(layer: CompressibleLayer, name: string, matrix: SparseMatrix, opts: { readonly train: boolean; readonly prepack?: boolean }): void {
-  const train = opts.train;
-  if (!train && opts.prepack !== false) prepackFixed(matrix);
-  const values = new Tensor(matrix.values, [matrix.values.length]).requireGrad(train);
+  // A trained weight must not be prepacked: the layouts copy the values.
+  if (!opts.train && opts.prepack !== false) prepackForInference(matrix);
+  const values = new Tensor(matrix.values, [matrix.values.length]).requireGrad(opts.train);
   const transform = layer.weightTransform('weight');
   layer.clearWeightTransform('weight');
   layers.set(layer, { name, matrix, values, transform });
@@ -285,7 +274,7 @@ export function compress(model: Module, opts: CompressOptions = {}): CompressedL
     }
     const packed = packDense(matrix, spec, name);
     // Before timing, so that a small measuring batch runs the layout inference will use.
-    if (opts.train !== true && opts.prepack !== false) prepackFixed(packed);
+    if (opts.train !== true && opts.prepack !== false) prepackForInference(packed);
     let denseMs: number | null = null;
     let sparseMs: number | null = null;
     if (measure !== false) {
@@ -336,8 +325,7 @@ export function sparseParameters(model: Module): Array<[string, Tensor]> {
   for (const [, layer] of compressibleLayers(model)) {
     const c = layers.get(layer);
     if (c === undefined) continue;
-    if (c.matrix.format === 'nm') dropPrepackedNM(c.matrix);
-    if (c.matrix.format === 'csr') dropPrepackedCSR(c.matrix);
+    dropPrepacked(c.matrix);
     out.push([`${c.name}.values`, c.values]);
   }
   return out;

@@ -49,7 +49,7 @@ let taken: Float32Array[] | null = null;
 
 function take(n: number): Float32Array | null {
   if (taken === null || n < MIN_POOLED) return null;
-  const buf = free.get(n)?.pop() ?? alignedFloats(n);
+  const buf = free.get(n)?.pop() ?? fresh(n);
   taken.push(buf);
   return buf;
 }

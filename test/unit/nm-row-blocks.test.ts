@@ -20,12 +20,11 @@ import {
   prepackNM,
   rowBlockLayout,
   rowBlocksFor,
-  sparseParameters,
   spmm,
 } from '../../src/index.js';
 import { nmSpmm, nmSpmmBlocks } from '../../src/kernels/index.js';
 import { forEachBackend } from '../helpers/backends.js';
-import { assertPrepackedCopy } from '../helpers/prepacked.js';
+import { assertCompressPrepacks, assertPrepackedCopy } from '../helpers/prepacked.js';
 import { relErr } from '../helpers/rel-err.js';
 
 function randomNM(rows: number, cols: number, n: number, m: number, rng: Rng): NMPacked {
@@ -114,24 +113,7 @@ test('prepackNM refuses groups above 32 with the fix', () => {
 test('compress prepacks N:M weights it does not train (batches 1 and 3 then match the masked dense model), and sparseParameters drops the layout of weights handed to an optimizer', () => {
   const rng = new Rng(7);
   const inputs = [1, 3].map((b) => new Tensor(Float32Array.from({ length: b * 32 }, () => rng.uniform(-1, 1)), [b, 32]));
-  for (const train of [false, true]) {
-    const model = maskedMLP(6);
-    const expected = inputs.map((x) => noGrad(() => model.forward(x)).data);
-    compress(model, { format: 'nm', measure: false, train });
-    forEachBackend((backend) => {
-      inputs.forEach((x, i) => {
-        const got = noGrad(() => model.forward(x)).data;
-        assert.ok(relErr(got, expected[i]!) <= 1e-5, `${backend} batch ${x.shape[0]} train ${train}: ${relErr(got, expected[i]!)}`);
-      });
-    });
-    const w = compressedWeight(model.fc1);
-    assert.ok(w !== null && w.format === 'nm');
-    assert.equal(nmRowBlocks(w) !== undefined, !train, `train ${train}`);
-    if (!train) {
-      sparseParameters(model);
-      assert.equal(nmRowBlocks(w), undefined);
-    }
-  }
+  assertCompressPrepacks(() => maskedMLP(6), 'nm', inputs);
 });
 
 test('compress({ prepack: false }) leaves weights it does not train unpacked', () => {

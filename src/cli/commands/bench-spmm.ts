@@ -14,7 +14,7 @@
  * Shapes: W [O, K] (rows O, cols K); X, dX [B, K]; Y, dY [B, O].
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { csrBlocksFor, csrBlocksPay, packDense, prepackCSR, prepackNM, rowBlocksFor, ROW_BLOCK_MAX_M, type FormatName, type FormatSpec, type SparseMatrix } from '../../formats/index.js';
+import { csrBlocksFor, packDense, prepackForInference, rowBlocksFor, type FormatName, type FormatSpec, type SparseMatrix } from '../../formats/index.js';
 import { transposeIndex } from '../../formats/index.js';
 import { gemm, nmSpmm, nmSpmmBlocks, csrSpmm, csrSpmmBlocked, bsrSpmm, spmmTransposed, bsrSpmmTransposed, nmSddmm, csrSddmm, bsrSddmm } from '../../kernels/index.js';
 import { alignedFloats } from '../../kernels/aligned-floats.js';
@@ -70,7 +70,7 @@ export interface BenchSpmmOptions {
   /** Least time spent on each case, dense and sparse together, in milliseconds (default 400). */
   readonly minTimeMs?: number;
   /**
-   * Prepack weights for inference (prepackNM, prepackCSR), as compress does
+   * Prepack weights for inference (prepackForInference), as compress does
    * for weights it does not train (default true).
    */
   readonly prepack?: boolean;
@@ -276,8 +276,7 @@ export function benchSpmm(opts: BenchSpmmOptions = {}): SpmmBenchResult[] {
       let w = weights.get(cs);
       if (w === undefined) {
         w = randomSparseWeight(cs, rng);
-        if (opts.prepack !== false && w.format === 'nm' && w.m <= ROW_BLOCK_MAX_M) prepackNM(w);
-        if (opts.prepack !== false && w.format === 'csr' && csrBlocksPay(w)) prepackCSR(w);
+        if (opts.prepack !== false) prepackForInference(w);
         weights.set(cs, w);
       }
       const { rows, cols, batch } = cs;
