@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <vector>
 
 #include "cpu.h"
 #include "spmm-arena.h"
@@ -53,6 +54,9 @@ int64_t csr_block_width(int64_t rows, int64_t cols, int64_t nnz, int64_t P) {
 }
 
 thread_local SpmmArena t_csr;
+// Run offsets of the blocked path's K blocks, apart from t_csr: their total
+// decides the thread count, which sizes the arena.
+thread_local std::vector<int64_t> t_first;
 
 }  // namespace
 
@@ -147,22 +151,21 @@ bool csr_blocked_product(int64_t batch, int64_t rows, int64_t cols, int64_t bloc
   const int64_t P = isa.panel, lanes = isa.lanes;
   const int64_t npan = panel_count(isa, batch);
   const int64_t nkb = (cols + block_cols - 1) / block_cols;
-  int64_t total = 0;
-  for (int64_t i = 0; i < nkb * rows; i++) total += count[i];
-  const int nt = threads_for(static_cast<double>(batch) * static_cast<double>(total));
-  // Whole panels per thread: the full ones divide evenly, and what is left
-  // is at most one vector's rows (batch 260 on 2 threads: 2 panels each, the
-  // 4 rows left to the first).
-  const int64_t full = batch / P;
-  if (nt > 1 && (full < nt || full % nt != 0 || batch % P > lanes)) return false;
-  t_csr.reserve((nkb + 1) * 8 + nt * (cols + rows) * P * 4, 1 + 2 * nt);
-  // Where each block's runs begin.
-  int64_t* first = t_csr.take<int64_t>(nkb + 1);
+  // Where each block's runs begin; the last entry counts them all.
+  t_first.resize(static_cast<size_t>(nkb + 1));
+  int64_t* first = t_first.data();
   first[0] = 0;
   for (int64_t b = 0; b < nkb; b++) {
     first[b + 1] = first[b];
     for (int64_t i = 0; i < rows; i++) first[b + 1] += count[b * rows + i];
   }
+  const int nt = threads_for(static_cast<double>(batch) * static_cast<double>(first[nkb]));
+  // Whole panels per thread: the full ones divide evenly, and what is left
+  // is at most one vector's rows (batch 260 on 2 threads: 2 panels each, the
+  // 4 rows left to the first).
+  const int64_t full = batch / P;
+  if (nt > 1 && (full < nt || full % nt != 0 || batch % P > lanes)) return false;
+  t_csr.reserve(nt * (cols + rows) * P * 4, 2 * nt);
   float* owns[1024];
   float* tiles[1024];
   for (int t = 0; t < nt; t++) {
